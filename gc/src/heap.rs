@@ -1,0 +1,252 @@
+//! Process heaps: a young generation (one block plus heap fragments) and an old generation.
+//!
+//! Allocation never collects: when the young block is full, [`Heap::alloc`] takes words from a
+//! heap fragment, exactly as ERTS's `HAlloc` does, so terms held by the caller stay valid. The
+//! owner decides when to collect ([`Heap::wants_gc`]) at a point where it can name every root.
+//!
+//! Architecture Invariant: nothing on an old heap points into the young generation. Terms are
+//! immutable and objects only point to older objects, so promoting everything below the
+//! high-water mark keeps this true without a remembered set.
+
+use alloc::boxed::Box;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::bin::BinData;
+
+/// ERTS's heap sizes (a Fibonacci-like series), in words.
+const HEAP_SIZES: [usize; 24] = [
+    233, 377, 610, 987, 1597, 2584, 4181, 6765, 10946, 17711, 28657, 46368, 75025, 121393, 196418,
+    317811, 514229, 832040, 1346269, 2178309, 3524578, 5702887, 9227465, 14930352,
+];
+
+/// The smallest heap size (from the series, then +20% steps) holding `words`.
+pub fn next_heap_size(words: usize) -> usize {
+    for &s in HEAP_SIZES.iter() {
+        if s >= words {
+            return s;
+        }
+    }
+    let mut s = HEAP_SIZES[HEAP_SIZES.len() - 1];
+    while s < words {
+        s += s / 5;
+    }
+    s
+}
+
+/// A block of words outside the young block: filled by `alloc` overflow or by a message copy.
+pub struct Fragment {
+    pub(crate) data: Box<[u64]>,
+    pub(crate) used: usize,
+    /// Refc binaries (object addresses) held in this fragment.
+    pub(crate) mso: Vec<*mut u64>,
+}
+
+impl Fragment {
+    pub fn with_capacity(words: usize) -> Fragment {
+        Fragment { data: vec![0u64; words].into_boxed_slice(), used: 0, mso: Vec::new() }
+    }
+    /// Takes `n` words, or `None` if the fragment is full.
+    pub fn alloc(&mut self, n: usize) -> Option<*mut u64> {
+        if self.data.len() - self.used >= n {
+            // SAFETY: used + n <= len, so the pointer stays inside the block.
+            let p = unsafe { self.data.as_mut_ptr().add(self.used) };
+            self.used += n;
+            Some(p)
+        } else {
+            None
+        }
+    }
+    pub fn used_words(&self) -> usize {
+        self.used
+    }
+    /// Records a refc binary object allocated in this fragment.
+    pub fn note_refc_bin(&mut self, obj: *mut u64) {
+        self.mso.push(obj);
+    }
+    pub(crate) fn contains(&self, p: *const u64) -> bool {
+        let start = self.data.as_ptr();
+        // SAFETY: one-past-the-end pointer of the block.
+        let end = unsafe { start.add(self.used) };
+        p >= start && p < end
+    }
+}
+
+impl Drop for Fragment {
+    fn drop(&mut self) {
+        // A fragment dropped without joining a heap releases its binaries.
+        for &obj in &self.mso {
+            // SAFETY: obj is a refc object in this fragment holding one reference.
+            unsafe { BinData::dec_ref(crate::bin::refc_bin_data(obj)) };
+        }
+    }
+}
+
+/// Collection settings and counters of one heap.
+#[derive(Clone, Copy, Debug)]
+pub struct GcSettings {
+    pub min_heap_size: usize,
+    /// Minor collections between two full sweeps (ERTS default 65535).
+    pub fullsweep_after: u32,
+}
+
+impl Default for GcSettings {
+    fn default() -> Self {
+        GcSettings { min_heap_size: 233, fullsweep_after: 65535 }
+    }
+}
+
+/// A process heap.
+pub struct Heap {
+    pub(crate) young: Box<[u64]>,
+    pub(crate) top: usize,
+    /// Objects below this index survived one collection; the next minor one promotes them.
+    pub(crate) high_water: usize,
+    pub(crate) fragments: Vec<Fragment>,
+    pub(crate) fragment_words: usize,
+    pub(crate) old: Box<[u64]>,
+    pub(crate) old_top: usize,
+    /// Refc binary objects in the young block and fragments.
+    pub(crate) mso: Vec<*mut u64>,
+    /// Refc binary objects on the old heap.
+    pub(crate) old_mso: Vec<*mut u64>,
+    pub(crate) minor_since_full: u32,
+    pub settings: GcSettings,
+    pub stats: GcStats,
+}
+
+/// Counters for `erlang:statistics(garbage_collection)` and tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GcStats {
+    pub minor_collections: u64,
+    pub major_collections: u64,
+    pub words_reclaimed: u64,
+}
+
+impl Heap {
+    pub fn new(settings: GcSettings) -> Heap {
+        let size = next_heap_size(settings.min_heap_size);
+        Heap {
+            young: vec![0u64; size].into_boxed_slice(),
+            top: 0,
+            high_water: 0,
+            fragments: Vec::new(),
+            fragment_words: 0,
+            old: Box::new([]),
+            old_top: 0,
+            mso: Vec::new(),
+            old_mso: Vec::new(),
+            minor_since_full: 0,
+            settings,
+            stats: GcStats::default(),
+        }
+    }
+
+    /// Allocates `n` words. Never collects: overflows into a heap fragment.
+    #[inline]
+    pub fn alloc(&mut self, n: usize) -> *mut u64 {
+        if self.young.len() - self.top >= n {
+            // SAFETY: top + n <= len.
+            let p = unsafe { self.young.as_mut_ptr().add(self.top) };
+            self.top += n;
+            p
+        } else {
+            self.alloc_fragment(n)
+        }
+    }
+
+    #[cold]
+    fn alloc_fragment(&mut self, n: usize) -> *mut u64 {
+        self.fragment_words += n;
+        if let Some(f) = self.fragments.last_mut() {
+            if let Some(p) = f.alloc(n) {
+                return p;
+            }
+        }
+        // Geometric growth keeps the fragment count (and the collector's zone lookups) small.
+        let mut f = Fragment::with_capacity(n.max(self.young.len() / 2).max(self.fragment_words).max(64));
+        let p = f.alloc(n).expect("fresh fragment holds n words");
+        self.fragments.push(f);
+        p
+    }
+
+    /// Free words left in the young block.
+    #[inline]
+    pub fn young_free(&self) -> usize {
+        self.young.len() - self.top
+    }
+
+    /// True when a collection is due before `need` more words are taken.
+    #[inline]
+    pub fn wants_gc(&self, need: usize) -> bool {
+        self.young_free() < need || self.fragment_words > self.young.len()
+    }
+
+    /// Joins a message fragment to this heap; its terms become heap terms.
+    pub fn attach_fragment(&mut self, mut f: Fragment) {
+        self.fragment_words += f.used;
+        self.mso.append(&mut f.mso);
+        // Keep the block with spare room last so `alloc_fragment` can keep filling it.
+        let pos = self.fragments.len().saturating_sub(1);
+        self.fragments.insert(pos, f);
+    }
+
+    /// Records a refc binary object allocated on this heap (from `alloc`).
+    #[inline]
+    pub fn note_refc_bin(&mut self, obj: *mut u64) {
+        self.mso.push(obj);
+    }
+
+    /// Words in use: young block, fragments and old heap.
+    pub fn used_words(&self) -> usize {
+        self.top + self.fragment_words + self.old_top
+    }
+    /// Size of the young block in words (`heap_size` in process_info).
+    pub fn young_size(&self) -> usize {
+        self.young.len()
+    }
+    /// Size of the old heap in words.
+    pub fn old_size(&self) -> usize {
+        self.old.len()
+    }
+    pub fn total_size(&self) -> usize {
+        self.young.len() + self.old.len() + self.fragment_words
+    }
+
+    /// True if `p` points into this heap (young block, fragments or old heap).
+    pub fn contains(&self, p: *const u64) -> bool {
+        self.in_young_block(p) || self.in_old(p) || self.fragments.iter().any(|f| f.contains(p))
+    }
+    #[inline]
+    pub(crate) fn in_young_block(&self, p: *const u64) -> bool {
+        let s = self.young.as_ptr();
+        // SAFETY: one-past-the-end of the used part.
+        p >= s && p < unsafe { s.add(self.top) }
+    }
+    #[inline]
+    pub(crate) fn in_old(&self, p: *const u64) -> bool {
+        let s = self.old.as_ptr();
+        // SAFETY: one-past-the-end of the used part.
+        p >= s && p < unsafe { s.add(self.old_top) }
+    }
+}
+
+impl Drop for Heap {
+    fn drop(&mut self) {
+        for &obj in self.mso.iter().chain(self.old_mso.iter()) {
+            // SAFETY: each listed object is a live refc binary holding one reference.
+            unsafe { BinData::dec_ref(crate::bin::refc_bin_data(obj)) };
+        }
+        // The fragments' own lists were moved into `mso` when they joined.
+        for f in &mut self.fragments {
+            f.mso.clear();
+        }
+    }
+}
+
+// A heap is owned by one process and moved between scheduler threads with it.
+// SAFETY: the raw pointers in the MSO lists point into this heap's own blocks or at
+// `BinData`, whose count is atomic; nothing is shared without synchronisation.
+unsafe impl Send for Heap {}
+// SAFETY: as above, a fragment owns its words; its binaries' counts are atomic.
+unsafe impl Send for Fragment {}

@@ -1,0 +1,3 @@
+//! beamos-vm (being written)
+#![no_std]
+extern crate alloc;
