@@ -1,0 +1,256 @@
+//! The `beamos` command line: erl's flags, the OTP installation, and a bare-mode run.
+
+use std::path::{Path, PathBuf};
+
+use beamos_gc::heap::Fragment;
+use beamos_vm::atom;
+use beamos_vm::terms;
+use beamos_vm::vm::{RunEnd, Vm};
+use beamos_vm::Term;
+
+use crate::hosted::HostedPlatform;
+
+/// The first process of bare mode (compiled from `os-personality/erl/beamos_bare.erl`).
+const BARE_BOOT: &[u8] = include_bytes!("../erl/beamos_bare.beam");
+
+/// An action of the command line, run in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// `-s Mod [Fun [Args]]`: arguments as atoms.
+    S { module: String, function: String, args: Vec<String> },
+    /// `-run Mod [Fun [Args]]`: arguments as strings.
+    Run { module: String, function: String, args: Vec<String> },
+    /// `-eval Expr`.
+    Eval(String),
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub pa: Vec<String>,
+    pub pz: Vec<String>,
+    pub actions: Vec<Action>,
+    pub extra: Vec<String>,
+    pub schedulers: Option<u32>,
+    /// Flags accepted but not acted on in bare mode (-sname, -boot, ...), for a warning.
+    pub ignored: Vec<String>,
+}
+
+/// A command-line mistake, reported to the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError(pub String);
+
+/// Flags of erl that take exactly one value.
+const ONE_VALUE: &[&str] = &[
+    "-boot", "-config", "-sname", "-name", "-setcookie", "-mode", "-args_file", "-env", "-hidden_unused", "-home",
+    "-shutdown_time", "-connect_all", "-hidden", "-epmd_module", "-proto_dist",
+];
+
+fn values(args: &[String], i: &mut usize) -> Vec<String> {
+    let mut v = Vec::new();
+    while *i < args.len() && !args[*i].starts_with('-') && !args[*i].starts_with('+') {
+        v.push(args[*i].clone());
+        *i += 1;
+    }
+    v
+}
+
+/// Parses erl-style arguments (without the program name).
+pub fn parse(args: &[String]) -> Result<Options, CliError> {
+    let mut o = Options::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].clone();
+        i += 1;
+        match a.as_str() {
+            "-extra" => {
+                o.extra = args[i..].to_vec();
+                break;
+            }
+            "-pa" => o.pa.extend(values(args, &mut i)),
+            "-pz" => o.pz.extend(values(args, &mut i)),
+            "-s" | "-run" => {
+                let v = values(args, &mut i);
+                let Some(module) = v.first().cloned() else {
+                    return Err(CliError(format!("{} needs a module name", a)));
+                };
+                let function = v.get(1).cloned().unwrap_or_else(|| "start".to_string());
+                let rest = v.get(2..).map(|r| r.to_vec()).unwrap_or_default();
+                o.actions.push(if a == "-s" {
+                    Action::S { module, function, args: rest }
+                } else {
+                    Action::Run { module, function, args: rest }
+                });
+            }
+            "-eval" => {
+                let Some(e) = args.get(i).cloned() else { return Err(CliError("-eval needs an expression".into())) };
+                i += 1;
+                o.actions.push(Action::Eval(e));
+            }
+            "-noshell" | "-noinput" | "-nostick" | "-detached" | "-nouser" | "-emu_type" => {}
+            "+S" => {
+                let Some(v) = args.get(i) else { return Err(CliError("+S needs a number of schedulers".into())) };
+                i += 1;
+                let n: u32 = v
+                    .split(':')
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .filter(|&n| (1..=1024).contains(&n))
+                    .ok_or_else(|| CliError(format!("bad number of schedulers: {}", v)))?;
+                o.schedulers = Some(n);
+            }
+            f if f.starts_with('+') => {
+                // Emulator flags: a value follows unless it is glued on (+A10) or absent.
+                if f.len() == 2 && args.get(i).is_some_and(|v| !v.starts_with('-') && !v.starts_with('+')) {
+                    i += 1;
+                }
+                o.ignored.push(f.to_string());
+            }
+            f if ONE_VALUE.contains(&f) => {
+                if i < args.len() {
+                    i += 1;
+                }
+                o.ignored.push(f.to_string());
+            }
+            f if f.starts_with('-') => {
+                // Plain init arguments (-flag Values): kept by init:get_argument in OTP.
+                values(args, &mut i);
+            }
+            other => o.extra.push(other.to_string()),
+        }
+    }
+    Ok(o)
+}
+
+/// The root of the installed OTP: BEAMOS_OTP_ROOT, else the root of `erl` on the PATH, else
+/// /usr/lib/erlang.
+pub fn otp_root() -> PathBuf {
+    if let Ok(r) = std::env::var("BEAMOS_OTP_ROOT") {
+        return PathBuf::from(r);
+    }
+    if let Ok(path) = std::env::var("PATH") {
+        for dir in path.split(':') {
+            let erl = Path::new(dir).join("erl");
+            if let Ok(real) = std::fs::canonicalize(&erl) {
+                // <root>/bin/erl or <root>/erts-*/bin/erl
+                if let Some(bin) = real.parent() {
+                    let root = bin.parent().unwrap_or(bin);
+                    let root = if root.file_name().is_some_and(|n| n.to_string_lossy().starts_with("erts-")) {
+                        root.parent().unwrap_or(root)
+                    } else {
+                        root
+                    };
+                    if root.join("lib").is_dir() {
+                        return root.to_path_buf();
+                    }
+                }
+            }
+        }
+    }
+    PathBuf::from("/usr/lib/erlang")
+}
+
+/// `lib/*/ebin` of the OTP installation (and erts's preloaded modules), sorted.
+pub fn otp_code_path(root: &Path) -> Vec<String> {
+    let mut dirs = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(root.join("lib")) {
+        for e in rd.flatten() {
+            let ebin = e.path().join("ebin");
+            if ebin.is_dir() {
+                dirs.push(ebin.to_string_lossy().into_owned());
+            }
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+fn build_actions(f: &mut Fragment, actions: &[Action]) -> Term {
+    let mut items = Vec::new();
+    for a in actions {
+        let t = match a {
+            Action::S { module, function, args } => {
+                let argv: Vec<Term> = args.iter().map(|s| atom::atom(s)).collect();
+                let l = terms::list(f, &argv);
+                terms::tuple(f, &[atom::atom("s"), atom::atom(module), atom::atom(function), l])
+            }
+            Action::Run { module, function, args } => {
+                let argv: Vec<Term> = args.iter().map(|s| terms::string(f, s)).collect();
+                let l = terms::list(f, &argv);
+                terms::tuple(f, &[atom::atom("run"), atom::atom(module), atom::atom(function), l])
+            }
+            Action::Eval(e) => {
+                let s = terms::string(f, e);
+                terms::tuple(f, &[atom::atom("eval"), s])
+            }
+        };
+        items.push(t);
+    }
+    terms::list(f, &items)
+}
+
+/// Runs beamos with erl-style arguments; returns the process exit status.
+pub fn main_with_args(args: &[String]) -> i32 {
+    let o = match parse(args) {
+        Ok(o) => o,
+        Err(CliError(msg)) => {
+            eprintln!("beamos: {}", msg);
+            return 1;
+        }
+    };
+    let vm = Vm::new(Box::new(HostedPlatform::default()));
+    for d in &o.pa {
+        vm.add_code_path(d);
+    }
+    vm.add_code_path(".");
+    for d in otp_code_path(&otp_root()) {
+        vm.add_code_path(&d);
+    }
+    for d in &o.pz {
+        vm.add_code_path(d);
+    }
+    vm.add_module_bytes("beamos_bare", BARE_BOOT.to_vec());
+    // Room for every action's strings and tuples.
+    let words: usize = o.actions.iter().map(|a| 64 + 4 * format!("{:?}", a).len()).sum::<usize>() + 16;
+    let mut f = Fragment::with_capacity(words);
+    let actions = build_actions(&mut f, &o.actions);
+    vm.spawn_process(atom::atom("beamos_bare"), atom::atom("start"), &[actions], None, |_| {});
+    drop(f);
+    match vm.run() {
+        RunEnd::Halt(s) => s,
+        RunEnd::Idle => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn parses_erl_flags() {
+        let o = parse(&args(&["-noshell", "-pa", "/a", "/b", "-s", "calc", "main", "1", "2", "-eval", "ok.", "-extra", "x"]))
+            .unwrap();
+        assert_eq!(o.pa, vec!["/a", "/b"]);
+        assert_eq!(
+            o.actions,
+            vec![
+                Action::S { module: "calc".into(), function: "main".into(), args: vec!["1".into(), "2".into()] },
+                Action::Eval("ok.".into())
+            ]
+        );
+        assert_eq!(o.extra, vec!["x"]);
+        let o = parse(&args(&["-s", "hello"])).unwrap();
+        assert_eq!(o.actions, vec![Action::S { module: "hello".into(), function: "start".into(), args: vec![] }]);
+    }
+
+    #[test]
+    fn bad_flags_are_errors() {
+        assert!(parse(&args(&["+S", "zero"])).is_err());
+        assert!(parse(&args(&["-eval"])).is_err());
+        assert!(parse(&args(&["-s"])).is_err());
+        assert_eq!(parse(&args(&["+S", "2"])).unwrap().schedulers, Some(2));
+    }
+}

@@ -1,0 +1,695 @@
+//! The external term format: `term_to_binary/1,2`, `binary_to_term/1,2`, and literal decoding.
+//!
+//! Both directions are loops over an explicit work list. Decoding untrusted bytes never panics:
+//! every length is checked against the remaining input before anything is allocated.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use beamos_gc::{header_tag, Term};
+use num_bigint::{BigInt, BigUint, Sign};
+
+use super::{bif, BifEntry, BifResult, Ctx, Exc};
+use crate::atom::{self, am};
+use crate::map;
+use crate::module::CodeTable;
+use crate::terms::{self, Alloc};
+
+pub const BIFS: &[BifEntry] = &[
+    bif("erlang", "term_to_binary", 1, term_to_binary_1),
+    bif("erlang", "term_to_binary", 2, term_to_binary_2),
+    bif("erlang", "binary_to_term", 1, binary_to_term_1),
+    bif("erlang", "binary_to_term", 2, binary_to_term_2),
+    bif("erlang", "term_to_iovec", 1, term_to_binary_1),
+    bif("erlang", "term_to_iovec", 2, term_to_binary_2),
+    bif("erlang", "external_size", 1, external_size_1),
+];
+
+const VERSION: u8 = 131;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeError {
+    pub offset: usize,
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn err(&self) -> DecodeError {
+        DecodeError { offset: self.pos }
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+        if self.b.len() - self.pos < n {
+            return Err(self.err());
+        }
+        let s = &self.b[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, DecodeError> {
+        let s = self.take(2)?;
+        Ok(u16::from_be_bytes([s[0], s[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        let s = self.take(4)?;
+        Ok(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    }
+    fn remaining(&self) -> usize {
+        self.b.len() - self.pos
+    }
+}
+
+/// Decodes a whole external term (with or without the leading version byte).
+pub fn decode(h: &mut impl Alloc, bytes: &[u8], code: &CodeTable) -> Result<Term, DecodeError> {
+    decode_opts(h, bytes, code, false).map(|(t, _)| t)
+}
+
+/// Decodes; returns the term and the number of bytes used. `safe` refuses new atoms.
+pub fn decode_opts(h: &mut impl Alloc, bytes: &[u8], code: &CodeTable, safe: bool) -> Result<(Term, usize), DecodeError> {
+    let mut r = Reader { b: bytes, pos: 0 };
+    if bytes.first() == Some(&VERSION) {
+        r.pos = 1;
+    }
+    if r.b.get(r.pos) == Some(&80) {
+        r.pos += 1;
+        let size = r.u32()? as usize;
+        let data = &r.b[r.pos..];
+        let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, size).map_err(|_| r.err())?;
+        if raw.len() != size {
+            return Err(r.err());
+        }
+        let mut inner = Reader { b: &raw, pos: 0 };
+        let t = decode_body(h, &mut inner, code, safe)?;
+        if inner.pos != raw.len() {
+            return Err(DecodeError { offset: inner.pos });
+        }
+        return Ok((t, bytes.len()));
+    }
+    let t = decode_body(h, &mut r, code, safe)?;
+    Ok((t, r.pos))
+}
+
+/// The maps whose pairs must be sorted once their keys are complete.
+struct MapFix {
+    slot: *mut u64,
+    pairs: Term,
+}
+
+fn decode_body(h: &mut impl Alloc, r: &mut Reader, code: &CodeTable, safe: bool) -> Result<Term, DecodeError> {
+    let mut root = Term::NIL;
+    let mut slots: Vec<*mut u64> = vec![&mut root as *mut Term as *mut u64];
+    let mut fixes: Vec<MapFix> = Vec::new();
+    while let Some(slot) = slots.pop() {
+        let t = decode_one(h, r, code, safe, &mut slots, &mut fixes, slot)?;
+        // SAFETY: slot points at a word reserved for this term (root or inside a new object).
+        unsafe { *slot = t.raw() };
+    }
+    // Inner maps were recorded after outer ones: finish them first.
+    while let Some(f) = fixes.pop() {
+        let kv = terms::tuple_elems(f.pairs).unwrap_or(&[]).to_vec();
+        let pairs: Vec<(Term, Term)> = kv.chunks(2).map(|c| (c[0], c[1])).collect();
+        let mut sorted = pairs.clone();
+        let m = map::from_pairs(h, &sorted);
+        sorted.clear();
+        if map::size(m) != pairs.len() {
+            return Err(r.err()); // duplicate keys
+        }
+        // SAFETY: the slot was reserved for the map.
+        unsafe { *f.slot = m.raw() };
+    }
+    Ok(root)
+}
+
+fn atom_from(bytes: &[u8], latin1: bool, safe: bool, r: &Reader) -> Result<Term, DecodeError> {
+    let name: alloc::string::String = if latin1 {
+        bytes.iter().map(|&b| b as char).collect()
+    } else {
+        core::str::from_utf8(bytes).map_err(|_| r.err())?.into()
+    };
+    if safe {
+        return atom::lookup(&name).ok_or(r.err());
+    }
+    atom::intern(&name).map_err(|_| r.err())
+}
+
+fn read_atom(r: &mut Reader, safe: bool) -> Result<Term, DecodeError> {
+    let tag = r.u8()?;
+    match tag {
+        100 | 118 => {
+            let n = r.u16()? as usize;
+            let b = r.take(n)?;
+            atom_from(b, tag == 100, safe, r)
+        }
+        115 | 119 => {
+            let n = r.u8()? as usize;
+            let b = r.take(n)?;
+            atom_from(b, tag == 115, safe, r)
+        }
+        _ => Err(r.err()),
+    }
+}
+
+fn read_small_int(r: &mut Reader) -> Result<i64, DecodeError> {
+    match r.u8()? {
+        97 => Ok(r.u8()? as i64),
+        98 => Ok(r.u32()? as i32 as i64),
+        _ => Err(r.err()),
+    }
+}
+
+/// Reads a local pid (NEW_PID_EXT / PID_EXT of this node).
+fn read_pid(r: &mut Reader, tag: u8) -> Result<Term, DecodeError> {
+    let node = read_atom(r, false)?;
+    let id = r.u32()?;
+    let _serial = r.u32()?;
+    if tag == 88 {
+        r.u32()?;
+    } else {
+        r.u8()?;
+    }
+    if node != am::NONODE {
+        return Err(r.err());
+    }
+    Ok(Term::pid(id as u64))
+}
+
+#[allow(clippy::too_many_arguments, reason = "the decoder's state, passed apart for borrowing")]
+fn decode_one(
+    h: &mut impl Alloc,
+    r: &mut Reader,
+    code: &CodeTable,
+    safe: bool,
+    slots: &mut Vec<*mut u64>,
+    fixes: &mut Vec<MapFix>,
+    slot: *mut u64,
+) -> Result<Term, DecodeError> {
+    let tag = r.u8()?;
+    Ok(match tag {
+        97 => Term::small(r.u8()? as i64),
+        98 => Term::small(r.u32()? as i32 as i64),
+        70 => {
+            let b = r.take(8)?;
+            let f = f64::from_be_bytes(b.try_into().map_err(|_| r.err())?);
+            if !f.is_finite() {
+                return Err(r.err());
+            }
+            terms::float(h, f)
+        }
+        99 => {
+            let b = r.take(31)?;
+            let end = b.iter().position(|&c| c == 0).unwrap_or(31);
+            let s = core::str::from_utf8(&b[..end]).map_err(|_| r.err())?;
+            let f: f64 = s.trim().parse().map_err(|_| r.err())?;
+            terms::float(h, f)
+        }
+        100 | 118 | 115 | 119 => {
+            r.pos -= 1;
+            read_atom(r, safe)?
+        }
+        104 | 105 => {
+            let n = if tag == 104 { r.u8()? as usize } else { r.u32()? as usize };
+            if n > r.remaining() {
+                return Err(r.err());
+            }
+            let t = terms::tuple(h, &vec![Term::NIL; n]);
+            let p = t.ptr();
+            for i in (0..n).rev() {
+                // SAFETY: element slots of the new tuple.
+                slots.push(unsafe { p.add(1 + i) });
+            }
+            t
+        }
+        106 => Term::NIL,
+        107 => {
+            let n = r.u16()? as usize;
+            let b = r.take(n)?;
+            terms::byte_string(h, b)
+        }
+        108 => {
+            let n = r.u32()? as usize;
+            if n > r.remaining() {
+                return Err(r.err());
+            }
+            if n == 0 {
+                // Only the tail follows.
+                slots.push(slot);
+                return Ok(Term::NIL);
+            }
+            let cells = h.alloc_words(2 * n);
+            // SAFETY: 2n fresh words linked as a list; the slots are filled in order.
+            unsafe {
+                for i in 0..n {
+                    let c = cells.add(2 * i);
+                    *c = Term::NIL.raw();
+                    *c.add(1) = if i + 1 < n { Term::list_ptr(c.add(2)).raw() } else { Term::NIL.raw() };
+                }
+                slots.push(cells.add(2 * n - 1)); // the tail, decoded last
+                for i in (0..n).rev() {
+                    slots.push(cells.add(2 * i));
+                }
+            }
+            Term::list_ptr(cells)
+        }
+        109 => {
+            let n = r.u32()? as usize;
+            let b = r.take(n)?;
+            terms::binary(h, b)
+        }
+        77 => {
+            let n = r.u32()? as usize;
+            let bits = r.u8()? as usize;
+            if bits == 0 || bits > 8 || n == 0 {
+                return Err(r.err());
+            }
+            let b = r.take(n)?;
+            terms::bitstring(h, b, (n - 1) * 8 + bits)
+        }
+        110 | 111 => {
+            let n = if tag == 110 { r.u8()? as usize } else { r.u32()? as usize };
+            let sign = r.u8()?;
+            let digits = r.take(n)?;
+            let mag = BigUint::from_bytes_le(digits);
+            let b = BigInt::from_biguint(if sign == 0 { Sign::Plus } else { Sign::Minus }, mag);
+            terms::bignum(h, &b)
+        }
+        116 => {
+            let n = r.u32()? as usize;
+            if n > r.remaining() {
+                return Err(r.err());
+            }
+            let pairs = terms::tuple(h, &vec![Term::NIL; 2 * n]);
+            let p = pairs.ptr();
+            for i in (0..2 * n).rev() {
+                // SAFETY: element slots of the pairs tuple.
+                slots.push(unsafe { p.add(1 + i) });
+            }
+            fixes.push(MapFix { slot, pairs });
+            Term::NIL
+        }
+        113 => {
+            let m = read_atom(r, safe)?;
+            let f = read_atom(r, safe)?;
+            let a = read_small_int(r)?;
+            if !(0..=255).contains(&a) {
+                return Err(r.err());
+            }
+            terms::export_fun(h, code.export(m, f, a as u32))
+        }
+        112 => {
+            let _size = r.u32()?;
+            let _arity = r.u8()?;
+            let _uniq = r.take(16)?;
+            let index = r.u32()?;
+            let num_free = r.u32()? as usize;
+            let module = read_atom(r, safe)?;
+            let _old_index = read_small_int(r)?;
+            let _old_uniq = read_small_int(r)?;
+            let ptag = r.u8()?;
+            read_pid(r, ptag)?;
+            if num_free > r.remaining() {
+                return Err(r.err());
+            }
+            let m = code.module(module).ok_or(r.err())?;
+            let entry = *m.lambdas.get(index as usize).ok_or(r.err())?;
+            if entry.num_free as usize != num_free {
+                return Err(r.err());
+            }
+            let f = terms::closure(h, entry, &vec![Term::NIL; num_free]);
+            let p = f.ptr();
+            for i in (0..num_free).rev() {
+                // SAFETY: free-variable slots of the new closure.
+                slots.push(unsafe { p.add(2 + i) });
+            }
+            f
+        }
+        88 | 103 => read_pid(r, tag)?,
+        90 | 114 => {
+            let n = r.u16()? as usize;
+            let node = read_atom(r, safe)?;
+            if tag == 90 {
+                r.u32()?;
+            } else {
+                r.u8()?;
+            }
+            if n == 0 || n > 5 {
+                return Err(r.err());
+            }
+            let mut ids = [0u32; 5];
+            for id in ids.iter_mut().take(n) {
+                *id = r.u32()?;
+            }
+            if node != am::NONODE {
+                return Err(r.err());
+            }
+            let id = ids[0] as u128 | (ids[1] as u128) << 32 | (ids[2] as u128) << 64;
+            terms::reference(h, id)
+        }
+        _ => return Err(r.err()),
+    })
+}
+
+// ------------------------------------------------------------------ encoding
+
+#[derive(Clone, Copy)]
+pub struct EncodeOpts {
+    pub minor_version: u8,
+    pub compressed: Option<u32>,
+}
+
+impl Default for EncodeOpts {
+    fn default() -> Self {
+        EncodeOpts { minor_version: 1, compressed: None }
+    }
+}
+
+enum Work {
+    Term(Term),
+    /// A list tail still to encode after its elements.
+    Tail(Term),
+}
+
+fn put_atom(out: &mut Vec<u8>, a: Term, minor: u8) {
+    let name = atom::name(a);
+    let latin1 = name.chars().all(|c| (c as u32) < 256);
+    if latin1 && minor < 2 {
+        let bytes: Vec<u8> = name.chars().map(|c| c as u8).collect();
+        out.push(100);
+        out.extend_from_slice(&(bytes.len() as u16).to_be_bytes());
+        out.extend_from_slice(&bytes);
+    } else if name.len() < 256 {
+        out.push(119);
+        out.push(name.len() as u8);
+        out.extend_from_slice(name.as_bytes());
+    } else {
+        out.push(118);
+        out.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        out.extend_from_slice(name.as_bytes());
+    }
+}
+
+fn put_big(out: &mut Vec<u8>, b: &BigInt) {
+    let (sign, mag) = b.to_bytes_le();
+    if mag.len() < 256 {
+        out.push(110);
+        out.push(mag.len() as u8);
+    } else {
+        out.push(111);
+        out.extend_from_slice(&(mag.len() as u32).to_be_bytes());
+    }
+    out.push(if sign == Sign::Minus { 1 } else { 0 });
+    out.extend_from_slice(&mag);
+}
+
+fn put_int(out: &mut Vec<u8>, v: i64) {
+    if (0..=255).contains(&v) {
+        out.push(97);
+        out.push(v as u8);
+    } else if v >= i32::MIN as i64 && v <= i32::MAX as i64 {
+        out.push(98);
+        out.extend_from_slice(&(v as i32).to_be_bytes());
+    } else {
+        put_big(out, &BigInt::from(v));
+    }
+}
+
+/// A byte list short enough for STRING_EXT.
+fn as_string_ext(t: Term) -> Option<Vec<u8>> {
+    let mut v = Vec::new();
+    let mut t = t;
+    while let Some((h, tl)) = terms::cons_parts(t) {
+        match h.as_small() {
+            Some(b @ 0..=255) if v.len() < 65535 => v.push(b as u8),
+            _ => return None,
+        }
+        t = tl;
+    }
+    if t.is_nil() {
+        Some(v)
+    } else {
+        None
+    }
+}
+
+/// Encodes `t` (without the version byte).
+pub fn encode_body(t: Term, opts: EncodeOpts, out: &mut Vec<u8>) {
+    let mut work = vec![Work::Term(t)];
+    while let Some(w) = work.pop() {
+        let t = match w {
+            Work::Term(t) => t,
+            Work::Tail(t) => t,
+        };
+        if let Some(v) = t.as_small() {
+            put_int(out, v);
+        } else if t.is_atom() {
+            put_atom(out, t, opts.minor_version);
+        } else if t.is_nil() {
+            out.push(106);
+        } else if t.is_local_pid() {
+            out.push(88);
+            put_atom(out, am::NONODE, opts.minor_version);
+            out.extend_from_slice(&(t.pid_number() as u32).to_be_bytes());
+            out.extend_from_slice(&0u32.to_be_bytes());
+            out.extend_from_slice(&0u32.to_be_bytes());
+        } else if t.is_local_port() {
+            out.push(89);
+            put_atom(out, am::NONODE, opts.minor_version);
+            out.extend_from_slice(&(t.port_number() as u32).to_be_bytes());
+            out.extend_from_slice(&0u32.to_be_bytes());
+        } else if t.is_list() {
+            if let Some(s) = as_string_ext(t) {
+                out.push(107);
+                out.extend_from_slice(&(s.len() as u16).to_be_bytes());
+                out.extend_from_slice(&s);
+                continue;
+            }
+            let mut elems = Vec::new();
+            let mut c = t;
+            while let Some((h, tl)) = terms::cons_parts(c) {
+                elems.push(h);
+                c = tl;
+            }
+            out.push(108);
+            out.extend_from_slice(&(elems.len() as u32).to_be_bytes());
+            work.push(Work::Tail(c));
+            for e in elems.into_iter().rev() {
+                work.push(Work::Term(e));
+            }
+        } else if t.is_boxed() {
+            // SAFETY: boxed terms point at live objects.
+            let hdr = unsafe { t.boxed_header() };
+            match beamos_gc::term::header_tag_of(hdr) {
+                header_tag::TUPLE => {
+                    let el = terms::tuple_elems(t).unwrap_or(&[]);
+                    if el.len() < 256 {
+                        out.push(104);
+                        out.push(el.len() as u8);
+                    } else {
+                        out.push(105);
+                        out.extend_from_slice(&(el.len() as u32).to_be_bytes());
+                    }
+                    for &e in el.iter().rev() {
+                        work.push(Work::Term(e));
+                    }
+                }
+                header_tag::FLOAT => {
+                    let f = terms::float_value(t).unwrap_or(0.0);
+                    if opts.minor_version == 0 {
+                        out.push(99);
+                        let s = alloc::format!("{:.20e}", f);
+                        let s = fix_exponent(&s);
+                        let mut b = [0u8; 31];
+                        let n = s.len().min(31);
+                        b[..n].copy_from_slice(&s.as_bytes()[..n]);
+                        out.extend_from_slice(&b);
+                    } else {
+                        out.push(70);
+                        out.extend_from_slice(&f.to_be_bytes());
+                    }
+                }
+                header_tag::POS_BIG | header_tag::NEG_BIG => put_big(out, &terms::to_bigint(t).unwrap_or_default()),
+                header_tag::MAP => {
+                    let (keys, vals) = map::parts(t);
+                    out.push(116);
+                    out.extend_from_slice(&(keys.len() as u32).to_be_bytes());
+                    for i in (0..keys.len()).rev() {
+                        work.push(Work::Term(vals[i]));
+                        work.push(Work::Term(keys[i]));
+                    }
+                }
+                header_tag::HEAP_BIN | header_tag::REFC_BIN | header_tag::SUB_BIN => {
+                    let v = terms::bit_view(t).expect("bitstring");
+                    let bytes = v.to_vec();
+                    if v.bit_size % 8 == 0 {
+                        out.push(109);
+                        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                    } else {
+                        out.push(77);
+                        out.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+                        out.push((v.bit_size % 8) as u8);
+                    }
+                    out.extend_from_slice(&bytes);
+                }
+                header_tag::EXPORT => {
+                    let e = terms::export_of_fun(t).expect("export");
+                    out.push(113);
+                    put_atom(out, e.module, opts.minor_version);
+                    put_atom(out, e.function, opts.minor_version);
+                    put_int(out, e.arity as i64);
+                }
+                header_tag::FUN => {
+                    let (e, free) = terms::closure_parts(t).expect("fun");
+                    // NEW_FUN_EXT, with the size patched in at the end.
+                    let start = out.len();
+                    out.push(112);
+                    out.extend_from_slice(&[0; 4]);
+                    out.push((e.arity + e.num_free) as u8);
+                    out.extend_from_slice(&e.md5_uniq);
+                    out.extend_from_slice(&e.index.to_be_bytes());
+                    out.extend_from_slice(&(free.len() as u32).to_be_bytes());
+                    put_atom(out, e.module, opts.minor_version);
+                    put_int(out, e.index as i64);
+                    put_int(out, e.old_uniq as i64);
+                    out.push(88);
+                    put_atom(out, am::NONODE, opts.minor_version);
+                    out.extend_from_slice(&[0; 12]);
+                    let mut inner = Vec::new();
+                    for &f in free {
+                        encode_body(f, opts, &mut inner);
+                    }
+                    out.extend_from_slice(&inner);
+                    let size = (out.len() - start - 1) as u32;
+                    out[start + 1..start + 5].copy_from_slice(&size.to_be_bytes());
+                }
+                header_tag::REF => {
+                    let id = terms::ref_id(t).unwrap_or(0);
+                    out.push(90);
+                    out.extend_from_slice(&3u16.to_be_bytes());
+                    put_atom(out, am::NONODE, opts.minor_version);
+                    out.extend_from_slice(&0u32.to_be_bytes());
+                    out.extend_from_slice(&(id as u32).to_be_bytes());
+                    out.extend_from_slice(&((id >> 32) as u32).to_be_bytes());
+                    out.extend_from_slice(&((id >> 64) as u32).to_be_bytes());
+                }
+                _ => out.push(106),
+            }
+        } else {
+            out.push(106);
+        }
+    }
+}
+
+/// `1.50000000000000000000e+00` as C's `%.20e` writes it (two-digit exponent at least).
+fn fix_exponent(s: &str) -> alloc::string::String {
+    let Some(i) = s.find('e') else { return s.into() };
+    let (m, e) = s.split_at(i);
+    let e = &e[1..];
+    let (sign, digits) = if let Some(d) = e.strip_prefix('-') { ('-', d) } else { ('+', e) };
+    alloc::format!("{}e{}{:0>2}", m, sign, digits)
+}
+
+pub fn encode(t: Term, opts: EncodeOpts) -> Vec<u8> {
+    let mut body = Vec::new();
+    encode_body(t, opts, &mut body);
+    if let Some(level) = opts.compressed {
+        if level > 0 {
+            let z = miniz_oxide::deflate::compress_to_vec_zlib(&body, level.min(9) as u8);
+            if z.len() + 5 < body.len() {
+                let mut out = vec![VERSION, 80];
+                out.extend_from_slice(&(body.len() as u32).to_be_bytes());
+                out.extend_from_slice(&z);
+                return out;
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(body.len() + 1);
+    out.push(VERSION);
+    out.extend_from_slice(&body);
+    out
+}
+
+fn parse_encode_opts(opts: Term) -> Option<EncodeOpts> {
+    let mut o = EncodeOpts::default();
+    for opt in terms::list_to_vec(opts)? {
+        if opt == am::COMPRESSED {
+            o.compressed = Some(6);
+        } else if opt == am::DETERMINISTIC || opt == atom::atom("local") {
+        } else if let Some(e) = terms::tuple_elems(opt) {
+            match (e.len(), e.first().copied()) {
+                (2, Some(k)) if k == am::COMPRESSED => {
+                    let l = e[1].as_small().filter(|l| (0..=9).contains(l))?;
+                    o.compressed = Some(l as u32);
+                }
+                (2, Some(k)) if k == am::MINOR_VERSION => {
+                    let v = e[1].as_small().filter(|v| (0..=2).contains(v))?;
+                    o.minor_version = v as u8;
+                }
+                _ => return None,
+            }
+        } else {
+            return None;
+        }
+    }
+    Some(o)
+}
+
+fn term_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let bytes = encode(a[0], EncodeOpts::default());
+    Ok(terms::binary(ctx.heap(), &bytes))
+}
+
+fn term_to_binary_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(o) = parse_encode_opts(a[1]) else { return super::badarg_r() };
+    let bytes = encode(a[0], o);
+    Ok(terms::binary(ctx.heap(), &bytes))
+}
+
+fn external_size_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Ok(Term::small(encode(a[0], EncodeOpts::default()).len() as i64))
+}
+
+fn decode_bif(ctx: &mut Ctx, bin: Term, safe: bool, used: bool) -> BifResult {
+    let Some(bytes) = terms::binary_bytes(bin) else { return super::badarg_r() };
+    if bytes.first() != Some(&VERSION) {
+        return super::badarg_r();
+    }
+    let bytes = bytes.to_vec();
+    let code = &ctx.vm.code;
+    match decode_opts(&mut ctx.proc.heap, &bytes, code, safe) {
+        Ok((t, n)) => {
+            if used {
+                let u = Term::small(n as i64);
+                Ok(terms::tuple(ctx.heap(), &[t, u]))
+            } else if n != bytes.len() {
+                super::badarg_r()
+            } else {
+                Ok(t)
+            }
+        }
+        Err(_) => super::badarg_r(),
+    }
+}
+
+fn binary_to_term_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    decode_bif(ctx, a[0], false, false)
+}
+
+fn binary_to_term_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(opts) = terms::list_to_vec(a[1]) else { return super::badarg_r() };
+    let mut safe = false;
+    let mut used = false;
+    for o in opts {
+        if o == am::SAFE {
+            safe = true;
+        } else if o == am::USED {
+            used = true;
+        } else {
+            return Err(Exc::Error(am::BADARG));
+        }
+    }
+    decode_bif(ctx, a[0], safe, used)
+}

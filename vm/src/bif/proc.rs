@@ -1,0 +1,595 @@
+//! Process BIFs: spawn, send, exit, links, monitors, registration, the process dictionary,
+//! and halt.
+
+use alloc::vec::Vec;
+use beamos_gc::collect::copy_to_fragment;
+use beamos_gc::Term;
+
+use super::{bif, BifEntry, BifResult, Ctx, Exc};
+use crate::atom::{self, am};
+use crate::compare::eq_exact;
+use crate::emu::receive;
+use crate::process::{MonitorOut, Process, Signal};
+use crate::terms;
+
+pub const BIFS: &[BifEntry] = &[
+    bif("erlang", "self", 0, self_0),
+    bif("erlang", "spawn", 1, spawn_1),
+    bif("erlang", "spawn", 3, spawn_3),
+    bif("erlang", "spawn_link", 1, spawn_link_1),
+    bif("erlang", "spawn_link", 3, spawn_link_3),
+    bif("erlang", "spawn_monitor", 1, spawn_monitor_1),
+    bif("erlang", "spawn_monitor", 3, spawn_monitor_3),
+    bif("erlang", "spawn_opt", 2, spawn_opt_2),
+    bif("erlang", "spawn_opt", 4, spawn_opt_4),
+    bif("erlang", "!", 2, send_2),
+    bif("erlang", "send", 2, send_2),
+    bif("erlang", "send", 3, send_3),
+    bif("erlang", "exit", 1, exit_1),
+    bif("erlang", "exit", 2, exit_2),
+    bif("erlang", "link", 1, link_1),
+    bif("erlang", "unlink", 1, unlink_1),
+    bif("erlang", "monitor", 2, monitor_2),
+    bif("erlang", "demonitor", 1, demonitor_1),
+    bif("erlang", "demonitor", 2, demonitor_2),
+    bif("erlang", "register", 2, register_2),
+    bif("erlang", "unregister", 1, unregister_1),
+    bif("erlang", "whereis", 1, whereis_1),
+    bif("erlang", "registered", 0, registered_0),
+    bif("erlang", "process_flag", 2, process_flag_2),
+    bif("erlang", "is_process_alive", 1, is_process_alive_1),
+    bif("erlang", "processes", 0, processes_0),
+    bif("erlang", "put", 2, put_2),
+    bif("erlang", "get", 1, get_1),
+    bif("erlang", "get", 0, get_0),
+    bif("erlang", "erase", 1, erase_1),
+    bif("erlang", "erase", 0, erase_0),
+    bif("erlang", "get_keys", 0, get_keys_0),
+    bif("erlang", "get_keys", 1, get_keys_1),
+    bif("erlang", "halt", 0, halt_0),
+    bif("erlang", "halt", 1, halt_1),
+    bif("erlang", "halt", 2, halt_2),
+    bif("erlang", "yield", 0, yield_0),
+    bif("erlang", "group_leader", 0, group_leader_0),
+    bif("erlang", "group_leader", 2, group_leader_2),
+    bif("erlang", "process_info", 2, process_info_2),
+    bif("erlang", "garbage_collect", 0, garbage_collect_0),
+    bif("erlang", "make_ref", 0, make_ref_0),
+];
+
+fn self_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Ok(ctx.proc.pid)
+}
+
+#[derive(Default, Clone, Copy)]
+struct SpawnOpts {
+    link: bool,
+    monitor: bool,
+}
+
+fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> BifResult {
+    if !m.is_atom() || !f.is_atom() {
+        return super::badarg_r();
+    }
+    let Some(argv) = terms::list_to_vec(args) else { return super::badarg_r() };
+    let parent_pid = ctx.proc.pid;
+    let mut mref = Term::NIL;
+    if opts.monitor {
+        mref = terms::reference(&mut ctx.proc.heap, ctx.vm.make_ref_id());
+    }
+    let (mref_copy, mref_frag) = copy_to_fragment(mref);
+    let pid = ctx.vm.spawn_process(m, f, &argv, Some(ctx.proc), |child: &mut Process| {
+        if opts.link {
+            child.links.push(parent_pid);
+        }
+        if opts.monitor {
+            let r = terms::copy_into(&mut child.heap, mref_copy);
+            child.monitors_in.push(crate::process::MonitorIn { reference: r, watcher: parent_pid });
+        }
+    });
+    drop(mref_frag);
+    if opts.link {
+        ctx.proc.links.push(pid);
+    }
+    if opts.monitor {
+        ctx.proc.monitors_out.push(MonitorOut { reference: mref, target: pid, name: Term::NIL });
+        return Ok(terms::tuple(ctx.heap(), &[pid, mref]));
+    }
+    Ok(pid)
+}
+
+fn fun_spawn(ctx: &mut Ctx, fun: Term, opts: SpawnOpts) -> BifResult {
+    if crate::emu::interp::fun_arity(fun) != Some(0) {
+        return super::badarg_r();
+    }
+    let args = terms::list(ctx.heap(), &[fun, Term::NIL]);
+    do_spawn(ctx, am::ERLANG, am::APPLY, args, opts)
+}
+
+fn spawn_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    fun_spawn(ctx, a[0], SpawnOpts::default())
+}
+fn spawn_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    do_spawn(ctx, a[0], a[1], a[2], SpawnOpts::default())
+}
+fn spawn_link_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    fun_spawn(ctx, a[0], SpawnOpts { link: true, ..Default::default() })
+}
+fn spawn_link_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    do_spawn(ctx, a[0], a[1], a[2], SpawnOpts { link: true, ..Default::default() })
+}
+fn spawn_monitor_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    fun_spawn(ctx, a[0], SpawnOpts { monitor: true, ..Default::default() })
+}
+fn spawn_monitor_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    do_spawn(ctx, a[0], a[1], a[2], SpawnOpts { monitor: true, ..Default::default() })
+}
+
+fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
+    let mut o = SpawnOpts::default();
+    for opt in terms::list_to_vec(opts)? {
+        if opt == am::LINK {
+            o.link = true;
+        } else if opt == am::MONITOR {
+            o.monitor = true;
+        } else if terms::tuple_elems(opt).is_some_and(|e| e.len() == 2 && e[0].is_atom()) {
+            // priority, min_heap_size, fullsweep_after, ...: accepted, not yet honoured.
+        } else {
+            return None;
+        }
+    }
+    Some(o)
+}
+
+fn spawn_opt_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(o) = parse_spawn_opts(a[1]) else { return super::badarg_r() };
+    fun_spawn(ctx, a[0], o)
+}
+fn spawn_opt_4(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(o) = parse_spawn_opts(a[3]) else { return super::badarg_r() };
+    do_spawn(ctx, a[0], a[1], a[2], o)
+}
+
+/// `Dest ! Msg`.
+pub fn send(ctx: &mut Ctx, to: Term, msg: Term) -> BifResult {
+    let pid = if to.is_local_pid() {
+        to
+    } else if to.is_atom() {
+        match ctx.vm.whereis(to) {
+            Some(p) => p,
+            None => return super::badarg_r(),
+        }
+    } else if let Some(e) = terms::tuple_elems(to).filter(|e| e.len() == 2 && e[0].is_atom() && e[1].is_atom()) {
+        if e[1] != am::NONODE {
+            return Ok(msg); // no distribution yet: dropped, as to an unreachable node
+        }
+        match ctx.vm.whereis(e[0]) {
+            Some(p) => p,
+            None => return super::badarg_r(),
+        }
+    } else if to.is_local_port() {
+        return Ok(msg);
+    } else {
+        return super::badarg_r();
+    };
+    ctx.vm.send_message(pid, msg);
+    Ok(msg)
+}
+
+fn send_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    send(ctx, a[0], a[1])
+}
+fn send_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    send(ctx, a[0], a[1]).map(|_| am::OK)
+}
+
+fn exit_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Err(Exc::Exit(a[0]))
+}
+
+fn exit_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let (to, reason) = (a[0], a[1]);
+    if !to.is_pid() && !to.is_port() {
+        return super::badarg_r();
+    }
+    if to.is_local_port() {
+        return Ok(am::TRUE);
+    }
+    let (r, f) = copy_to_fragment(reason);
+    let me = ctx.proc.pid;
+    ctx.vm.send_signal(to, Signal::Exit { from: me, reason: r, frag: Some(f), link: false });
+    if to == me {
+        // Let the signal take effect now.
+        return Err(Exc::Yield);
+    }
+    Ok(am::TRUE)
+}
+
+fn link_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let pid = a[0];
+    if !pid.is_pid() && !pid.is_port() {
+        return super::badarg_r();
+    }
+    if pid == ctx.proc.pid || ctx.proc.is_linked(pid) {
+        return Ok(am::TRUE);
+    }
+    if !ctx.vm.is_alive(pid) {
+        if ctx.proc.trap_exit {
+            let m = terms::tuple(ctx.heap(), &[am::EXIT_UPPER, pid, am::NOPROC]);
+            ctx.vm.send_message(ctx.proc.pid, m);
+            return Ok(am::TRUE);
+        }
+        return Err(Exc::Error(am::NOPROC));
+    }
+    ctx.proc.links.push(pid);
+    let me = ctx.proc.pid;
+    ctx.vm.send_signal(pid, Signal::Link { from: me });
+    Ok(am::TRUE)
+}
+
+fn unlink_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let pid = a[0];
+    if !pid.is_pid() && !pid.is_port() {
+        return super::badarg_r();
+    }
+    ctx.proc.links.retain(|&l| l != pid);
+    let me = ctx.proc.pid;
+    ctx.vm.send_signal(pid, Signal::Unlink { from: me });
+    Ok(am::TRUE)
+}
+
+fn monitor_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if a[0] != am::PROCESS {
+        return super::badarg_r();
+    }
+    let target = a[1];
+    let (pid, name) = if target.is_local_pid() {
+        (Some(target), Term::NIL)
+    } else if target.is_atom() {
+        (ctx.vm.whereis(target), target)
+    } else if let Some(e) = terms::tuple_elems(target).filter(|e| e.len() == 2 && e[0].is_atom() && e[1].is_atom()) {
+        (ctx.vm.whereis(e[0]), target)
+    } else {
+        return super::badarg_r();
+    };
+    let r = terms::reference(&mut ctx.proc.heap, ctx.vm.make_ref_id());
+    let me = ctx.proc.pid;
+    match pid.filter(|&p| ctx.vm.is_alive(p)) {
+        Some(p) => {
+            ctx.proc.monitors_out.push(MonitorOut { reference: r, target: p, name });
+            let (rc, f) = copy_to_fragment(r);
+            ctx.vm.send_signal(p, Signal::Monitor { from: me, reference: rc, frag: Some(f) });
+        }
+        None => {
+            let who = if name.is_nil() {
+                target
+            } else if name.is_atom() {
+                terms::tuple(ctx.heap(), &[name, am::NONODE])
+            } else {
+                name
+            };
+            let m = terms::tuple(ctx.heap(), &[am::DOWN, r, am::PROCESS, who, am::NOPROC]);
+            ctx.vm.send_message(me, m);
+        }
+    }
+    Ok(r)
+}
+
+fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
+    if !r.is_ref() {
+        return super::badarg_r();
+    }
+    let pos = ctx.proc.monitors_out.iter().position(|m| eq_exact(m.reference, r));
+    let found = pos.is_some();
+    if let Some(i) = pos {
+        let m = ctx.proc.monitors_out.remove(i);
+        let (rc, f) = copy_to_fragment(r);
+        let me = ctx.proc.pid;
+        ctx.vm.send_signal(m.target, Signal::Demonitor { from: me, reference: rc, frag: Some(f) });
+    }
+    if flush {
+        let mut x = [];
+        receive::handle_signals(ctx.vm, ctx.proc, &mut x);
+        ctx.proc.mailbox.retain(|&m| {
+            !terms::tuple_elems(m).is_some_and(|e| e.len() == 5 && e[0] == am::DOWN && eq_exact(e[1], r))
+        });
+        ctx.proc.save = 0;
+    }
+    Ok(found)
+}
+
+fn demonitor_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    demonitor(ctx, a[0], false).map(|_| am::TRUE)
+}
+
+fn demonitor_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(opts) = terms::list_to_vec(a[1]) else { return super::badarg_r() };
+    let mut flush = false;
+    let mut info = false;
+    for o in opts {
+        if o == am::FLUSH {
+            flush = true;
+        } else if o == am::INFO {
+            info = true;
+        } else {
+            return super::badarg_r();
+        }
+    }
+    let found = demonitor(ctx, a[0], flush)?;
+    Ok(if info { atom::bool_atom(found) } else { am::TRUE })
+}
+
+fn register_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let (name, pid) = (a[0], a[1]);
+    if !name.is_atom() || name == am::UNDEFINED || !pid.is_local_pid() || !ctx.vm.is_alive(pid) {
+        return super::badarg_r();
+    }
+    if pid == ctx.proc.pid && ctx.proc.registered_name.is_some() {
+        return super::badarg_r();
+    }
+    if !ctx.vm.register(name, pid) {
+        return super::badarg_r();
+    }
+    if pid == ctx.proc.pid {
+        ctx.proc.registered_name = Some(name);
+    }
+    Ok(am::TRUE)
+}
+
+fn unregister_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_atom() || !ctx.vm.unregister(a[0]) {
+        return super::badarg_r();
+    }
+    if ctx.proc.registered_name == Some(a[0]) {
+        ctx.proc.registered_name = None;
+    }
+    Ok(am::TRUE)
+}
+
+fn whereis_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_atom() {
+        return super::badarg_r();
+    }
+    Ok(ctx.vm.whereis(a[0]).unwrap_or(am::UNDEFINED))
+}
+
+fn registered_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let r = ctx.vm.registered();
+    Ok(terms::list(ctx.heap(), &r))
+}
+
+fn process_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if a[0] == am::TRAP_EXIT {
+        let old = ctx.proc.trap_exit;
+        if a[1] == am::TRUE {
+            ctx.proc.trap_exit = true;
+        } else if a[1] == am::FALSE {
+            ctx.proc.trap_exit = false;
+        } else {
+            return super::badarg_r();
+        }
+        return Ok(atom::bool_atom(old));
+    }
+    if a[0] == am::PRIORITY {
+        return Ok(am::NORMAL);
+    }
+    if a[0] == am::ERROR_HANDLER {
+        let old = ctx.proc.error_handler;
+        if !a[1].is_atom() {
+            return super::badarg_r();
+        }
+        ctx.proc.error_handler = a[1];
+        return Ok(old);
+    }
+    // min_heap_size, fullsweep_after, message_queue_data, sensitive, ...: accepted.
+    if a[0].is_atom() {
+        return Ok(am::FALSE);
+    }
+    super::badarg_r()
+}
+
+fn is_process_alive_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return super::badarg_r();
+    }
+    Ok(atom::bool_atom(a[0] == ctx.proc.pid || ctx.vm.is_alive(a[0])))
+}
+
+fn processes_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let mut v = ctx.vm.all_pids();
+    if !v.contains(&ctx.proc.pid) {
+        v.push(ctx.proc.pid);
+        v.sort_by_key(|p| p.pid_number());
+    }
+    Ok(terms::list(ctx.heap(), &v))
+}
+
+fn dict_find(p: &Process, k: Term) -> Option<usize> {
+    p.dict.iter().position(|&(x, _)| eq_exact(x, k))
+}
+
+fn put_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    match dict_find(ctx.proc, a[0]) {
+        Some(i) => {
+            let old = ctx.proc.dict[i].1;
+            ctx.proc.dict[i].1 = a[1];
+            Ok(old)
+        }
+        None => {
+            ctx.proc.dict.push((a[0], a[1]));
+            Ok(am::UNDEFINED)
+        }
+    }
+}
+
+fn get_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Ok(dict_find(ctx.proc, a[0]).map(|i| ctx.proc.dict[i].1).unwrap_or(am::UNDEFINED))
+}
+
+fn get_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let pairs: Vec<(Term, Term)> = ctx.proc.dict.clone();
+    let mut v = Vec::with_capacity(pairs.len());
+    for (k, x) in pairs.into_iter().rev() {
+        v.push(terms::tuple(ctx.heap(), &[k, x]));
+    }
+    Ok(terms::list(ctx.heap(), &v))
+}
+
+fn erase_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    match dict_find(ctx.proc, a[0]) {
+        Some(i) => Ok(ctx.proc.dict.remove(i).1),
+        None => Ok(am::UNDEFINED),
+    }
+}
+
+fn erase_0(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let r = get_0(ctx, a)?;
+    ctx.proc.dict.clear();
+    Ok(r)
+}
+
+fn get_keys_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let keys: Vec<Term> = ctx.proc.dict.iter().rev().map(|&(k, _)| k).collect();
+    Ok(terms::list(ctx.heap(), &keys))
+}
+
+fn get_keys_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let keys: Vec<Term> = ctx.proc.dict.iter().rev().filter(|&&(_, v)| eq_exact(v, a[0])).map(|&(k, _)| k).collect();
+    Ok(terms::list(ctx.heap(), &keys))
+}
+
+fn halt_0(_ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Err(Exc::Halt(0))
+}
+
+fn halt_status(ctx: &mut Ctx, s: Term) -> Result<i32, Exc> {
+    if let Some(v) = s.as_small() {
+        if v >= 0 {
+            return Ok(v as i32 & 0xff);
+        }
+        return super::badarg_r();
+    }
+    if s == atom::atom("abort") {
+        return Ok(134);
+    }
+    if let Some(bytes) = terms::byte_list(s) {
+        let mut msg = bytes;
+        msg.push(b'\n');
+        ctx.vm.platform.write_stderr(&msg);
+        return Ok(1);
+    }
+    super::badarg_r()
+}
+
+fn halt_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Err(Exc::Halt(halt_status(ctx, a[0])?))
+}
+
+fn halt_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if terms::list_to_vec(a[1]).is_none() {
+        return super::badarg_r();
+    }
+    Err(Exc::Halt(halt_status(ctx, a[0])?))
+}
+
+fn yield_0(_ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Err(Exc::Yield)
+}
+
+fn group_leader_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Ok(ctx.proc.group_leader)
+}
+
+fn group_leader_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_pid() || !a[1].is_pid() {
+        return super::badarg_r();
+    }
+    if a[1] == ctx.proc.pid {
+        ctx.proc.group_leader = a[0];
+    }
+    Ok(am::TRUE)
+}
+
+fn process_info_item(ctx: &mut Ctx, item: Term) -> Option<Term> {
+    let v = if item == am::MESSAGE_QUEUE_LEN {
+        let mut x = [];
+        receive::handle_signals(ctx.vm, ctx.proc, &mut x);
+        Term::small(ctx.proc.mailbox.len() as i64)
+    } else if item == am::MESSAGES {
+        let mut x = [];
+        receive::handle_signals(ctx.vm, ctx.proc, &mut x);
+        let m: Vec<Term> = ctx.proc.mailbox.iter().copied().collect();
+        terms::list(ctx.heap(), &m)
+    } else if item == am::LINKS {
+        let l = ctx.proc.links.clone();
+        terms::list(ctx.heap(), &l)
+    } else if item == am::DICTIONARY {
+        get_0(ctx, &[]).ok()?
+    } else if item == am::TRAP_EXIT {
+        atom::bool_atom(ctx.proc.trap_exit)
+    } else if item == am::REGISTERED_NAME {
+        match ctx.proc.registered_name {
+            Some(n) => n,
+            None => return Some(Term::NIL),
+        }
+    } else if item == am::HEAP_SIZE {
+        Term::small(ctx.proc.heap.young_size() as i64)
+    } else if item == am::TOTAL_HEAP_SIZE {
+        Term::small(ctx.proc.heap.total_size() as i64)
+    } else if item == am::REDUCTIONS {
+        Term::small(ctx.proc.reductions as i64)
+    } else if item == am::STATUS {
+        am::RUNNING
+    } else if item == am::GROUP_LEADER {
+        ctx.proc.group_leader
+    } else if item == am::PRIORITY {
+        am::NORMAL
+    } else {
+        return None;
+    };
+    Some(terms::tuple(ctx.heap(), &[item, v]))
+}
+
+fn process_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_local_pid() {
+        return super::badarg_r();
+    }
+    if a[0] != ctx.proc.pid {
+        if !ctx.vm.is_alive(a[0]) {
+            return Ok(am::UNDEFINED);
+        }
+        return super::badarg_r();
+    }
+    if a[1].is_atom() {
+        let r = process_info_item(ctx, a[1]);
+        return match r {
+            Some(t) if a[1] == am::REGISTERED_NAME && ctx.proc.registered_name.is_none() => {
+                let _ = t;
+                Ok(Term::NIL)
+            }
+            Some(t) => Ok(t),
+            None => super::badarg_r(),
+        };
+    }
+    let Some(items) = terms::list_to_vec(a[1]) else { return super::badarg_r() };
+    let mut out = Vec::new();
+    for it in items {
+        match process_info_item(ctx, it) {
+            Some(t) => out.push(t),
+            None => return super::badarg_r(),
+        }
+    }
+    Ok(terms::list(ctx.heap(), &out))
+}
+
+fn garbage_collect_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    // Collections need the live registers; the BIF caller's are saved by the call. A full
+    // sweep happens at the next collection point instead.
+    ctx.proc.heap.settings.fullsweep_after = ctx.proc.heap.settings.fullsweep_after.min(65535);
+    Ok(am::TRUE)
+}
+
+fn make_ref_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let id = ctx.vm.make_ref_id();
+    Ok(terms::reference(ctx.heap(), id))
+}

@@ -1,0 +1,863 @@
+//! The interpreter: runs one process for one time slice.
+//!
+//! Registers: x registers live in a per-scheduler array passed in; y registers live in the
+//! process stack, `y(i) = stack[len - 1 - i]`, under the frame's saved continuation pointer.
+//! The continuation pointer (`cp`) is a register: `call` sets it, `allocate` pushes it and
+//! clears it, `deallocate` pops it, `return` jumps to it. Garbage collection happens only at
+//! instructions that name their live registers (allocate, test_heap, gc_bif, ...), so no other
+//! instruction has to worry about terms moving.
+
+use alloc::vec::Vec;
+use beamos_gc::Term;
+
+use crate::atom::am;
+use crate::bif::{self, Ctx, Exc};
+use crate::compare::{self, eq, eq_exact};
+use crate::emu::exception::{self, Raised};
+use crate::emu::instr::{Dst, FDst, FSrc, Instr, Src};
+use crate::emu::{bits, receive};
+use crate::map;
+use crate::module::Export;
+use crate::process::Process;
+use crate::terms;
+use crate::vm::Vm;
+
+/// Number of x registers (as ERTS's MAX_REG).
+pub const X_REGS: usize = 1024;
+/// Float registers.
+pub const F_REGS: usize = 256;
+/// Reductions in one time slice (CONTEXT_REDS in ERTS).
+pub const SLICE_REDUCTIONS: i64 = 4000;
+
+/// How a time slice ended.
+pub enum Outcome {
+    /// Out of reductions: run again later.
+    Yield,
+    /// Waiting for a message (or a timer).
+    Park,
+    /// The process ended with this reason.
+    Exit(Term),
+    /// The VM is to halt with this status.
+    Halt(i32),
+}
+
+/// Runs `p` until it yields, waits, exits or halts the VM.
+pub fn run_slice(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Outcome {
+    // Restore the live x registers.
+    let n = p.saved_x.len();
+    x[..n].copy_from_slice(&p.saved_x);
+    p.saved_x.clear();
+    if let Some(o) = receive::handle_signals(vm, p, x) {
+        return o;
+    }
+    let mut fr = [0.0f64; F_REGS];
+    let out = interpret(vm, p, x, &mut fr);
+    out
+}
+
+macro_rules! y_index {
+    ($p:expr, $i:expr) => {
+        $p.stack.len() - 1 - ($i as usize)
+    };
+}
+
+#[inline(always)]
+fn read(p: &Process, x: &[Term], s: Src) -> Term {
+    match s {
+        Src::X(i) => x[i as usize],
+        Src::Y(i) => p.stack[y_index!(p, i)],
+        Src::Lit(t) => t,
+    }
+}
+
+#[inline(always)]
+fn write(p: &mut Process, x: &mut [Term], d: Dst, v: Term) {
+    match d {
+        Dst::X(i) => x[i as usize] = v,
+        Dst::Y(i) => {
+            let k = y_index!(p, i);
+            p.stack[k] = v
+        }
+    }
+}
+
+#[inline(always)]
+fn lbl(l: usize) -> *const Instr {
+    l as *const Instr
+}
+
+/// Collects if the heap cannot take `need` more words; `live` x registers are roots.
+#[inline]
+pub fn gc_test(p: &mut Process, x: &mut [Term], need: usize, live: usize) {
+    if p.heap.wants_gc(need) {
+        p.gc(&mut x[..live], need, false);
+    }
+}
+
+fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -> Outcome {
+    let mut ip = p.ip;
+    let mut reds: i64 = SLICE_REDUCTIONS;
+
+    // Raise an exception: find a handler or end the process.
+    macro_rules! raise {
+        ($raised:expr) => {{
+            let r: Raised = $raised;
+            match exception::handle(vm, p, x, ip, r) {
+                Ok(handler) => {
+                    ip = handler;
+                    continue;
+                }
+                Err(reason) => return Outcome::Exit(reason),
+            }
+        }};
+    }
+    macro_rules! error {
+        ($reason:expr) => {
+            raise!(Raised::error($reason))
+        };
+    }
+    // Yield at a call boundary when out of reductions.
+    macro_rules! charge {
+        ($arity:expr, $target:expr) => {{
+            reds -= 1;
+            if reds <= 0 {
+                p.ip = $target;
+                p.saved_x.extend_from_slice(&x[..$arity as usize]);
+                p.reductions += SLICE_REDUCTIONS as u64;
+                return Outcome::Yield;
+            }
+        }};
+    }
+    // Handles a BIF's failure: jump to `fail` in guards, else raise.
+    macro_rules! bif_fail {
+        ($e:expr, $fail:expr, $export:expr, $args:expr) => {{
+            let e: Exc = $e;
+            if $fail != 0 {
+                if matches!(e, Exc::Error(_)) {
+                    ip = lbl($fail);
+                    continue;
+                }
+            }
+            match bif_exception(e, $export, $args) {
+                BifEnd::Raise(r) => raise!(r),
+                BifEnd::Halt(s) => return Outcome::Halt(s),
+                BifEnd::Yield => error!(am::BADARG),
+            }
+        }};
+    }
+
+    loop {
+        // SAFETY: ip always points at an instruction of a loaded module (labels and
+        // continuation pointers are resolved at load time; modules are never freed while
+        // code may run in them).
+        let instr = unsafe { &*ip };
+        // SAFETY: every code block ends in an instruction that never falls through.
+        ip = unsafe { ip.add(1) };
+        match instr {
+            Instr::Move { src, dst } => {
+                let v = read(p, x, *src);
+                write(p, x, *dst, v);
+            }
+            Instr::Call { arity, target } => {
+                p.cp = ip;
+                charge!(*arity, lbl(*target));
+                ip = lbl(*target);
+            }
+            Instr::CallLast { arity, target, dealloc } => {
+                deallocate(p, *dealloc);
+                charge!(*arity, lbl(*target));
+                ip = lbl(*target);
+            }
+            Instr::CallOnly { arity, target } => {
+                charge!(*arity, lbl(*target));
+                ip = lbl(*target);
+            }
+            Instr::CallExt { arity, export } => {
+                p.cp = ip;
+                match call_export(vm, p, x, export, *arity) {
+                    Ok(target) => {
+                        charge!(*arity, target);
+                        ip = target;
+                    }
+                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
+                }
+            }
+            Instr::CallExtLast { arity, export, dealloc } => {
+                deallocate(p, *dealloc);
+                match call_export(vm, p, x, export, *arity) {
+                    Ok(target) => {
+                        charge!(*arity, target);
+                        ip = target;
+                    }
+                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
+                }
+            }
+            Instr::CallExtOnly { arity, export } => match call_export(vm, p, x, export, *arity) {
+                Ok(target) => {
+                    charge!(*arity, target);
+                    ip = target;
+                }
+                Err(CallEnd::Value) => ip = p.cp,
+                Err(CallEnd::Raise(r)) => raise!(r),
+                Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                Err(CallEnd::Yield) => {
+                    p.ip = p.cp;
+                    p.saved_x.push(x[0]);
+                    return Outcome::Yield;
+                }
+            },
+            Instr::Bif { bif, fail, args, dst, export } => {
+                let mut a = [Term::NIL; 4];
+                for (i, s) in args.iter().enumerate() {
+                    a[i] = read(p, x, *s);
+                }
+                let r = {
+                    let mut ctx = Ctx { proc: p, vm };
+                    bif(&mut ctx, &a[..args.len()])
+                };
+                match r {
+                    Ok(v) => write(p, x, *dst, v),
+                    Err(e) => bif_fail!(e, *fail, export, &a[..args.len()]),
+                }
+            }
+            Instr::GcBif { bif, fail, live, args, dst, export } => {
+                let mut a = [Term::NIL; 4];
+                for (i, s) in args.iter().enumerate() {
+                    a[i] = read(p, x, *s);
+                }
+                let r = {
+                    let mut ctx = Ctx { proc: p, vm };
+                    bif(&mut ctx, &a[..args.len()])
+                };
+                match r {
+                    Ok(v) => {
+                        write(p, x, *dst, v);
+                        let _ = live;
+                    }
+                    Err(e) => bif_fail!(e, *fail, export, &a[..args.len()]),
+                }
+            }
+            Instr::Allocate { stack, heap, live, zero: _ } => {
+                if *heap > 0 {
+                    gc_test(p, x, *heap as usize, *live as usize);
+                }
+                let cp = p.cp;
+                p.stack.push(Term(cp as u64));
+                let n = p.stack.len() + *stack as usize;
+                p.stack.resize(n, Term::NIL);
+                p.cp = core::ptr::null();
+            }
+            Instr::TestHeap { heap, live } => gc_test(p, x, *heap as usize, *live as usize),
+            Instr::InitYregs { regs } => {
+                for &r in regs.iter() {
+                    let k = y_index!(p, r);
+                    p.stack[k] = Term::NIL;
+                }
+            }
+            Instr::Deallocate { n } => deallocate(p, *n),
+            Instr::Return => {
+                if p.cp.is_null() {
+                    error!(am::BADARG);
+                }
+                ip = p.cp;
+            }
+            Instr::Trim { n } => {
+                let l = p.stack.len() - *n as usize;
+                p.stack.truncate(l);
+            }
+            Instr::NormalExit => {
+                p.saved_x.push(x[0]);
+                return Outcome::Exit(am::NORMAL);
+            }
+            Instr::Jump { target } => ip = lbl(*target),
+            Instr::IsLt { fail, a, b } => {
+                if compare::cmp(read(p, x, *a), read(p, x, *b)) != core::cmp::Ordering::Less {
+                    ip = lbl(*fail);
+                }
+            }
+            Instr::IsGe { fail, a, b } => {
+                if compare::cmp(read(p, x, *a), read(p, x, *b)) == core::cmp::Ordering::Less {
+                    ip = lbl(*fail);
+                }
+            }
+            Instr::IsEq { fail, a, b } => {
+                if !eq(read(p, x, *a), read(p, x, *b)) {
+                    ip = lbl(*fail);
+                }
+            }
+            Instr::IsNe { fail, a, b } => {
+                if eq(read(p, x, *a), read(p, x, *b)) {
+                    ip = lbl(*fail);
+                }
+            }
+            Instr::IsEqExact { fail, a, b } => {
+                if !eq_exact(read(p, x, *a), read(p, x, *b)) {
+                    ip = lbl(*fail);
+                }
+            }
+            Instr::IsNeExact { fail, a, b } => {
+                if eq_exact(read(p, x, *a), read(p, x, *b)) {
+                    ip = lbl(*fail);
+                }
+            }
+            Instr::IsInteger { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_integer()),
+            Instr::IsFloat { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_float()),
+            Instr::IsNumber { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_number()),
+            Instr::IsAtom { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_atom()),
+            Instr::IsPid { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_pid()),
+            Instr::IsReference { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_ref()),
+            Instr::IsPort { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_port()),
+            Instr::IsNil { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_nil()),
+            Instr::IsBinary { fail, a } => test(&mut ip, *fail, terms::is_binary(read(p, x, *a))),
+            Instr::IsBitstr { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_bitstring()),
+            Instr::IsList { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_list_or_nil()),
+            Instr::IsNonemptyList { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_list()),
+            Instr::IsTuple { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_tuple()),
+            Instr::IsMap { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_map()),
+            Instr::IsBoolean { fail, a } => {
+                let v = read(p, x, *a);
+                test(&mut ip, *fail, v == am::TRUE || v == am::FALSE)
+            }
+            Instr::IsFunction { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_fun()),
+            Instr::IsFunction2 { fail, a, arity } => {
+                let f = read(p, x, *a);
+                let ar = read(p, x, *arity).as_small();
+                test(&mut ip, *fail, ar.is_some_and(|n| fun_arity(f) == Some(n as u32)))
+            }
+            Instr::TestArity { fail, a, arity } => {
+                let ok = terms::tuple_elems(read(p, x, *a)).is_some_and(|e| e.len() == *arity as usize);
+                test(&mut ip, *fail, ok)
+            }
+            Instr::IsTaggedTuple { fail, a, arity, tag } => {
+                let ok = terms::tuple_elems(read(p, x, *a))
+                    .is_some_and(|e| e.len() == *arity as usize && e[0] == *tag);
+                test(&mut ip, *fail, ok)
+            }
+            Instr::SelectVal { src, fail, table } => {
+                let v = read(p, x, *src);
+                ip = lbl(select_val(v, table, *fail));
+            }
+            Instr::SelectTupleArity { src, fail, table } => {
+                let v = read(p, x, *src);
+                let n = terms::tuple_elems(v).map(|e| e.len() as u32);
+                ip = lbl(table.iter().find(|(a, _)| Some(*a) == n).map(|&(_, l)| l).unwrap_or(*fail));
+            }
+            Instr::GetList { src, head, tail } => {
+                let (h, t) = terms::cons_parts(read(p, x, *src)).unwrap_or((Term::NIL, Term::NIL));
+                write(p, x, *head, h);
+                write(p, x, *tail, t);
+            }
+            Instr::GetHd { src, dst } => {
+                let (h, _) = terms::cons_parts(read(p, x, *src)).unwrap_or((Term::NIL, Term::NIL));
+                write(p, x, *dst, h);
+            }
+            Instr::GetTl { src, dst } => {
+                let (_, t) = terms::cons_parts(read(p, x, *src)).unwrap_or((Term::NIL, Term::NIL));
+                write(p, x, *dst, t);
+            }
+            Instr::GetTupleElement { src, index, dst } => {
+                let v = terms::tuple_elems(read(p, x, *src)).map(|e| e[*index as usize]).unwrap_or(Term::NIL);
+                write(p, x, *dst, v);
+            }
+            Instr::SetTupleElement { value, tuple, index } => {
+                let v = read(p, x, *value);
+                let t = read(p, x, *tuple);
+                // SAFETY: the compiler only emits set_tuple_element on a tuple it just built.
+                unsafe { terms::tuple_elems_mut(t)[*index as usize] = v };
+            }
+            Instr::PutList { head, tail, dst } => {
+                let h = read(p, x, *head);
+                let t = read(p, x, *tail);
+                let c = terms::cons(&mut p.heap, h, t);
+                write(p, x, *dst, c);
+            }
+            Instr::PutTuple2 { dst, elems } => {
+                let mut v: Vec<Term> = Vec::with_capacity(elems.len());
+                for s in elems.iter() {
+                    v.push(read(p, x, *s));
+                }
+                let t = terms::tuple(&mut p.heap, &v);
+                write(p, x, *dst, t);
+            }
+            Instr::Swap { a, b } => {
+                let va = read(p, x, dst_src(*a));
+                let vb = read(p, x, dst_src(*b));
+                write(p, x, *a, vb);
+                write(p, x, *b, va);
+            }
+            Instr::Badmatch { value } => {
+                let v = read(p, x, *value);
+                let r = terms::tuple(&mut p.heap, &[am::BADMATCH, v]);
+                error!(r)
+            }
+            Instr::Badrecord { value } => {
+                let v = read(p, x, *value);
+                let r = terms::tuple(&mut p.heap, &[am::BADRECORD, v]);
+                error!(r)
+            }
+            Instr::IfEnd => error!(am::IF_CLAUSE),
+            Instr::CaseEnd { value } => {
+                let v = read(p, x, *value);
+                let r = terms::tuple(&mut p.heap, &[am::CASE_CLAUSE, v]);
+                error!(r)
+            }
+            Instr::TryCaseEnd { value } => {
+                let v = read(p, x, *value);
+                let r = terms::tuple(&mut p.heap, &[am::TRY_CLAUSE, v]);
+                error!(r)
+            }
+            Instr::FuncInfo { .. } => {
+                raise!(Raised::function_clause(instr, x))
+            }
+            Instr::Catch { y, index, .. } | Instr::Try { y, index, .. } => {
+                let k = y_index!(p, *y);
+                p.stack[k] = exception::catch_term(*index);
+            }
+            Instr::CatchEnd { y } => {
+                let k = y_index!(p, *y);
+                p.stack[k] = Term::NIL;
+                if x[0].is_non_value() {
+                    x[0] = exception::catch_value(p, x[1], x[2], x[3]);
+                }
+            }
+            Instr::TryEnd { y } => {
+                let k = y_index!(p, *y);
+                p.stack[k] = Term::NIL;
+            }
+            Instr::TryCase { y } => {
+                let k = y_index!(p, *y);
+                p.stack[k] = Term::NIL;
+                x[0] = x[1];
+                x[1] = x[2];
+                x[2] = x[3];
+            }
+            Instr::Raise { stacktrace, value } => {
+                let st = read(p, x, *stacktrace);
+                let v = read(p, x, *value);
+                raise!(exception::reraise(p, st, v))
+            }
+            Instr::RawRaise => {
+                let (c, r, st) = (x[0], x[1], x[2]);
+                if c == am::ERROR || c == am::EXIT || c == am::THROW {
+                    raise!(Raised::with_trace(c, r, st))
+                } else {
+                    x[0] = am::BADARG;
+                }
+            }
+            Instr::BuildStacktrace => {
+                x[0] = exception::build_stacktrace(p, x[0]);
+            }
+            Instr::CallFun { arity } => {
+                let fun = x[*arity as usize];
+                p.cp = ip;
+                match call_fun(vm, p, x, fun, *arity) {
+                    Ok(target) => {
+                        charge!(*arity, target);
+                        ip = target;
+                    }
+                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
+                }
+            }
+            Instr::CallFun2 { arity, fun } => {
+                let f = read(p, x, *fun);
+                p.cp = ip;
+                match call_fun(vm, p, x, f, *arity) {
+                    Ok(target) => {
+                        charge!(*arity, target);
+                        ip = target;
+                    }
+                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
+                }
+            }
+            Instr::MakeFun { entry, dst, free } => {
+                let mut v: Vec<Term> = Vec::with_capacity(free.len());
+                for s in free.iter() {
+                    v.push(read(p, x, *s));
+                }
+                let f = terms::closure(&mut p.heap, entry, &v);
+                write(p, x, *dst, f);
+            }
+            Instr::Apply { arity, dealloc } => {
+                let n = *arity as usize;
+                let (m, f) = (x[n], x[n + 1]);
+                if let Some(d) = dealloc {
+                    deallocate(p, *d);
+                } else {
+                    p.cp = ip;
+                }
+                if !m.is_atom() || !f.is_atom() {
+                    error!(am::BADARG);
+                }
+                let export = vm.code.export(m, f, *arity);
+                match call_export(vm, p, x, export, *arity) {
+                    Ok(target) => {
+                        charge!(*arity, target);
+                        ip = target;
+                    }
+                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
+                }
+            }
+            Instr::Send => {
+                let (to, msg) = (x[0], x[1]);
+                let r = {
+                    let mut ctx = Ctx { proc: p, vm };
+                    bif::proc::send(&mut ctx, to, msg)
+                };
+                match r {
+                    Ok(v) => x[0] = v,
+                    Err(e) => {
+                        let send = vm.code.export(am::ERLANG, crate::atom::atom("!"), 2);
+                        bif_fail!(e, 0usize, send, &[to, msg])
+                    }
+                }
+                reds -= 1;
+            }
+            Instr::LoopRec { fail, dst } => match receive::peek(vm, p, x) {
+                Ok(Some(m)) => write(p, x, *dst, m),
+                Ok(None) => ip = lbl(*fail),
+                Err(o) => return o,
+            },
+            Instr::LoopRecEnd { target } => {
+                p.save += 1;
+                ip = lbl(*target);
+            }
+            Instr::RemoveMessage => receive::remove(p),
+            Instr::Timeout => {
+                p.save = 0;
+                p.timed_out = false;
+                p.timer_deadline = None;
+            }
+            Instr::Wait { target } => {
+                p.ip = lbl(*target);
+                return Outcome::Park;
+            }
+            Instr::WaitTimeout { target, time } => {
+                let t = read(p, x, *time);
+                match receive::wait_timeout(vm, p, t, lbl(*target), ip) {
+                    receive::Wait::Park => return Outcome::Park,
+                    receive::Wait::TimedOut => {}
+                    receive::Wait::Bad => error!(am::TIMEOUT_VALUE),
+                    receive::Wait::Retry => ip = lbl(*target),
+                }
+            }
+            Instr::RecvMarkerReserve { dst } => {
+                let r = terms::reference(&mut p.heap, vm.make_ref_id());
+                write(p, x, *dst, r);
+            }
+            Instr::RecvMarkerBind { .. } | Instr::RecvMarkerClear { .. } | Instr::RecvMarkerUse { .. } => {}
+            Instr::Fclearerror => {}
+            Instr::Fcheckerror { .. } => {}
+            Instr::Fmove { src, dst } => {
+                let v = match src {
+                    FSrc::Reg(r) => fr[*r as usize],
+                    FSrc::Term(s) => terms::float_value(read(p, x, *s)).unwrap_or(0.0),
+                };
+                match dst {
+                    FDst::Reg(r) => fr[*r as usize] = v,
+                    FDst::Term(d) => {
+                        let t = terms::float(&mut p.heap, v);
+                        write(p, x, *d, t);
+                    }
+                }
+            }
+            Instr::Fconv { src, dst } => {
+                let v = read(p, x, *src);
+                match bif::arith::to_f64(v) {
+                    Some(f) => fr[*dst as usize] = f,
+                    None => error!(am::BADARITH),
+                }
+            }
+            Instr::Fadd { a, b, dst } => {
+                let r = fr[*a as usize] + fr[*b as usize];
+                if !r.is_finite() {
+                    error!(am::BADARITH);
+                }
+                fr[*dst as usize] = r;
+            }
+            Instr::Fsub { a, b, dst } => {
+                let r = fr[*a as usize] - fr[*b as usize];
+                if !r.is_finite() {
+                    error!(am::BADARITH);
+                }
+                fr[*dst as usize] = r;
+            }
+            Instr::Fmul { a, b, dst } => {
+                let r = fr[*a as usize] * fr[*b as usize];
+                if !r.is_finite() {
+                    error!(am::BADARITH);
+                }
+                fr[*dst as usize] = r;
+            }
+            Instr::Fdiv { a, b, dst } => {
+                let r = fr[*a as usize] / fr[*b as usize];
+                if !r.is_finite() {
+                    error!(am::BADARITH);
+                }
+                fr[*dst as usize] = r;
+            }
+            Instr::Fnegate { a, dst } => fr[*dst as usize] = -fr[*a as usize],
+            Instr::PutMapAssoc { fail: _, src, dst, live: _, pairs } => {
+                let m = read(p, x, *src);
+                if !m.is_map() {
+                    let r = terms::tuple(&mut p.heap, &[am::BADMAP, m]);
+                    error!(r)
+                }
+                let kv: Vec<(Term, Term)> = pairs.iter().map(|(k, v)| (read(p, x, *k), read(p, x, *v))).collect();
+                let r = map::put_many(&mut p.heap, m, &kv);
+                write(p, x, *dst, r);
+            }
+            Instr::PutMapExact { fail: _, src, dst, live: _, pairs } => {
+                let m = read(p, x, *src);
+                if !m.is_map() {
+                    let r = terms::tuple(&mut p.heap, &[am::BADMAP, m]);
+                    error!(r)
+                }
+                let kv: Vec<(Term, Term)> = pairs.iter().map(|(k, v)| (read(p, x, *k), read(p, x, *v))).collect();
+                match map::update_many(&mut p.heap, m, &kv) {
+                    Ok(r) => write(p, x, *dst, r),
+                    Err(k) => {
+                        let r = terms::tuple(&mut p.heap, &[am::BADKEY, k]);
+                        error!(r)
+                    }
+                }
+            }
+            Instr::HasMapFields { fail, src, keys } => {
+                let m = read(p, x, *src);
+                let ok = keys.iter().all(|k| map::get(m, read(p, x, *k)).is_some());
+                test(&mut ip, *fail, ok)
+            }
+            Instr::GetMapElements { fail, src, pairs } => {
+                let m = read(p, x, *src);
+                let mut ok = true;
+                for (k, d) in pairs.iter() {
+                    match map::get(m, read(p, x, *k)) {
+                        Some(v) => write(p, x, *d, v),
+                        None => {
+                            ok = false;
+                            break;
+                        }
+                    }
+                }
+                test(&mut ip, *fail, ok)
+            }
+            Instr::UpdateRecord { hint: _, size: _, src, dst, updates } => {
+                let t = read(p, x, *src);
+                let mut el = terms::tuple_elems(t).unwrap_or(&[]).to_vec();
+                for (i, s) in updates.iter() {
+                    el[*i as usize - 1] = read(p, x, *s);
+                }
+                let r = terms::tuple(&mut p.heap, &el);
+                write(p, x, *dst, r);
+            }
+            Instr::OnLoad | Instr::NifStart => {}
+            // Binary construction and matching.
+            _ => match bits::exec(vm, p, x, instr) {
+                bits::Next::Continue => {}
+                bits::Next::Fail(l) => ip = lbl(l),
+                bits::Next::Error(r) => error!(r),
+                bits::Next::Raise(r) => raise!(r),
+            },
+        }
+    }
+}
+
+#[inline(always)]
+fn test(ip: &mut *const Instr, fail: usize, ok: bool) {
+    if !ok {
+        *ip = lbl(fail);
+    }
+}
+
+#[inline]
+fn dst_src(d: Dst) -> Src {
+    match d {
+        Dst::X(i) => Src::X(i),
+        Dst::Y(i) => Src::Y(i),
+    }
+}
+
+#[inline]
+fn deallocate(p: &mut Process, n: u32) {
+    let l = p.stack.len() - n as usize;
+    p.stack.truncate(l);
+    let cp = p.stack.pop().unwrap_or(Term(0));
+    p.cp = cp.0 as *const Instr;
+}
+
+fn select_val(v: Term, table: &[(Term, usize)], fail: usize) -> usize {
+    // The loader sorts tables of small integers and atoms; scan is fine for small tables.
+    if table.len() > 8 && v.is_immediate() {
+        if let Ok(i) = table.binary_search_by(|(k, _)| k.raw().cmp(&v.raw())) {
+            return table[i].1;
+        }
+        return fail;
+    }
+    for &(k, l) in table {
+        if eq_exact(k, v) {
+            return l;
+        }
+    }
+    fail
+}
+
+pub fn fun_arity(f: Term) -> Option<u32> {
+    if let Some((e, _)) = terms::closure_parts(f) {
+        return Some(e.arity);
+    }
+    terms::export_of_fun(f).map(|e| e.arity)
+}
+
+/// How a call that did not simply jump ended.
+pub enum CallEnd {
+    /// A BIF returned its value in x0; continue at cp.
+    Value,
+    Raise(Raised),
+    Halt(i32),
+    Yield,
+}
+
+enum BifEnd {
+    Raise(Raised),
+    Halt(i32),
+    Yield,
+}
+
+fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
+    match e {
+        Exc::Error(r) => BifEnd::Raise(Raised::bif_error(r, export, args)),
+        Exc::ErrorHere { reason, args } => BifEnd::Raise(Raised::here_with_args(reason, args)),
+        Exc::Exit(r) => BifEnd::Raise(Raised::new(am::EXIT, r)),
+        Exc::Throw(r) => BifEnd::Raise(Raised::new(am::THROW, r)),
+        Exc::Raise { class, reason, stacktrace } => BifEnd::Raise(Raised::with_trace(class, reason, stacktrace)),
+        Exc::Halt(s) => BifEnd::Halt(s),
+        Exc::Yield => BifEnd::Yield,
+        // Calls from guard BIFs are not possible; treated as badarg by the caller.
+        Exc::CallMfa { .. } | Exc::CallFun { .. } => BifEnd::Raise(Raised::error(am::BADARG)),
+    }
+}
+
+/// Calls an export: returns the code to jump to, or runs a BIF and reports how it ended.
+/// The caller has set `p.cp` to where the callee returns.
+pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, arity: u32) -> Result<*const Instr, CallEnd> {
+    let code = export.code();
+    if !code.is_null() {
+        return Ok(code);
+    }
+    if let Some(bif) = export.bif {
+        let args: Vec<Term> = x[..arity as usize].to_vec();
+        let r = {
+            let mut ctx = Ctx { proc: p, vm };
+            bif(&mut ctx, &args)
+        };
+        return match r {
+            Ok(v) => {
+                x[0] = v;
+                Err(CallEnd::Value)
+            }
+            Err(Exc::CallMfa { module, function, args }) => {
+                if !module.is_atom() || !function.is_atom() {
+                    return Err(CallEnd::Raise(Raised::error(am::BADARG)));
+                }
+                let n = args.len();
+                if n > X_REGS - 2 {
+                    return Err(CallEnd::Raise(Raised::error(am::BADARG)));
+                }
+                x[..n].copy_from_slice(&args);
+                let e = vm.code.export(module, function, n as u32);
+                call_export(vm, p, x, e, n as u32)
+            }
+            Err(Exc::CallFun { fun, args }) => {
+                let n = args.len();
+                x[..n].copy_from_slice(&args);
+                call_fun(vm, p, x, fun, n as u32)
+            }
+            Err(e) => Err(match bif_exception(e, export, &args) {
+                BifEnd::Raise(r) => CallEnd::Raise(r),
+                BifEnd::Halt(s) => CallEnd::Halt(s),
+                BifEnd::Yield => {
+                    x[0] = am::TRUE;
+                    CallEnd::Yield
+                }
+            }),
+        };
+    }
+    // Not loaded: try loading the module on demand.
+    if vm.ensure_loaded(export.module).is_ok() {
+        let code = export.code();
+        if !code.is_null() {
+            return Ok(code);
+        }
+    }
+    let args: Vec<Term> = x[..arity as usize].to_vec();
+    let a = terms::list(&mut p.heap, &args);
+    Err(CallEnd::Raise(Raised::undef(export.module, export.function, a)))
+}
+
+/// Calls a fun value with `arity` arguments in x registers.
+pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32) -> Result<*const Instr, CallEnd> {
+    if let Some((entry, free)) = terms::closure_parts(fun) {
+        if entry.arity != arity {
+            let args: Vec<Term> = x[..arity as usize].to_vec();
+            let a = terms::list(&mut p.heap, &args);
+            let inner = terms::tuple(&mut p.heap, &[fun, a]);
+            let r = terms::tuple(&mut p.heap, &[am::BADARITY, inner]);
+            return Err(CallEnd::Raise(Raised::error(r)));
+        }
+        let code = entry.code();
+        if code.is_null() {
+            let args: Vec<Term> = x[..arity as usize].to_vec();
+            let a = terms::list(&mut p.heap, &args);
+            return Err(CallEnd::Raise(Raised::undef(entry.module, entry.function, a)));
+        }
+        let n = arity as usize;
+        x[n..n + free.len()].copy_from_slice(free);
+        return Ok(code);
+    }
+    if let Some(e) = terms::export_of_fun(fun) {
+        if e.arity != arity {
+            let args: Vec<Term> = x[..arity as usize].to_vec();
+            let a = terms::list(&mut p.heap, &args);
+            let inner = terms::tuple(&mut p.heap, &[fun, a]);
+            let r = terms::tuple(&mut p.heap, &[am::BADARITY, inner]);
+            return Err(CallEnd::Raise(Raised::error(r)));
+        }
+        return call_export(vm, p, x, e, arity);
+    }
+    let r = terms::tuple(&mut p.heap, &[am::BADFUN, fun]);
+    Err(CallEnd::Raise(Raised::error(r)))
+}

@@ -1,0 +1,141 @@
+//! Receiving: moving signals from the inbox into the mailbox, `loop_rec`, `remove_message`,
+//! `wait_timeout`, and the handling of exit, link and monitor signals.
+
+use beamos_gc::Term;
+
+use crate::atom::am;
+use crate::emu::instr::Instr;
+use crate::emu::interp::Outcome;
+use crate::process::{MonitorIn, Process, Signal};
+use crate::terms;
+use crate::vm::Vm;
+
+/// Processes every signal in the inbox. Returns an outcome if the process must exit.
+pub fn handle_signals(_vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outcome> {
+    if let Some(r) = p.pending_exit.take() {
+        return Some(Outcome::Exit(r));
+    }
+    loop {
+        let s = p.shared.inbox.lock().pop_front();
+        let Some(s) = s else { return None };
+        match s {
+            Signal::Message(t, f) => {
+                if let Some(f) = f {
+                    p.heap.attach_fragment(f);
+                }
+                p.mailbox.push_back(t);
+            }
+            Signal::Exit { from, reason, frag, link } => {
+                if let Some(f) = frag {
+                    p.heap.attach_fragment(f);
+                }
+                if link && !p.is_linked(from) {
+                    continue;
+                }
+                if link {
+                    p.links.retain(|&l| l != from);
+                }
+                if reason == am::KILL && !link {
+                    return Some(Outcome::Exit(am::KILLED));
+                }
+                if p.trap_exit {
+                    let m = terms::tuple(&mut p.heap, &[am::EXIT_UPPER, from, reason]);
+                    p.mailbox.push_back(m);
+                } else if reason == am::NORMAL {
+                    if from == p.pid {
+                        return Some(Outcome::Exit(am::NORMAL));
+                    }
+                } else {
+                    return Some(Outcome::Exit(reason));
+                }
+            }
+            Signal::Link { from } => {
+                if !p.is_linked(from) {
+                    p.links.push(from);
+                }
+            }
+            Signal::Unlink { from } => p.links.retain(|&l| l != from),
+            Signal::Monitor { from, reference, frag } => {
+                if let Some(f) = frag {
+                    p.heap.attach_fragment(f);
+                }
+                p.monitors_in.push(MonitorIn { reference, watcher: from });
+            }
+            Signal::Demonitor { from: _, reference, frag } => {
+                if let Some(f) = frag {
+                    p.heap.attach_fragment(f);
+                }
+                p.monitors_in.retain(|m| !crate::compare::eq_exact(m.reference, reference));
+            }
+        }
+    }
+}
+
+/// `loop_rec`: the message at the save position, fetching new signals if needed.
+pub fn peek(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Result<Option<Term>, Outcome> {
+    if p.save >= p.mailbox.len() {
+        if let Some(o) = handle_signals(vm, p, x) {
+            return Err(o);
+        }
+    }
+    Ok(p.mailbox.get(p.save).copied())
+}
+
+/// `remove_message`: takes the current message; resets the save position and timer.
+pub fn remove(p: &mut Process) {
+    if p.save < p.mailbox.len() {
+        p.mailbox.remove(p.save);
+    }
+    p.save = 0;
+    p.timer_deadline = None;
+    p.timed_out = false;
+}
+
+pub enum Wait {
+    /// Park the process.
+    Park,
+    /// The timer has fired: continue with the `timeout` instruction.
+    TimedOut,
+    /// A new message arrived meanwhile: go back to `loop_rec`.
+    Retry,
+    /// Not a valid timeout value.
+    Bad,
+}
+
+/// `wait_timeout`: arms the timer the first time, parks until a message or the timeout.
+pub fn wait_timeout(vm: &Vm, p: &mut Process, t: Term, target: *const Instr, next: *const Instr) -> Wait {
+    if p.timed_out {
+        return Wait::TimedOut;
+    }
+    let ms: u64 = if t == am::INFINITY {
+        u64::MAX
+    } else if let Some(v) = t.as_small() {
+        if v < 0 {
+            return Wait::Bad;
+        }
+        v as u64
+    } else if let Some(b) = terms::to_bigint(t) {
+        if b.sign() == num_bigint::Sign::Minus || b.bits() > 32 {
+            return Wait::Bad;
+        }
+        u64::MAX
+    } else {
+        return Wait::Bad;
+    };
+    if ms == 0 {
+        // `after 0`: check for messages that arrived meanwhile, then time out at once.
+        if !p.shared.inbox.lock().is_empty() {
+            return Wait::Retry;
+        }
+        return Wait::TimedOut;
+    }
+    if p.timer_deadline.is_none() && ms != u64::MAX {
+        let deadline = vm.now_ns().saturating_add(ms.saturating_mul(1_000_000));
+        p.timer_seq += 1;
+        p.timer_deadline = Some(deadline);
+        vm.add_timer(deadline, p.id, p.timer_seq);
+    }
+    p.ip = target;
+    p.timeout_ip = next;
+    Wait::Park
+}

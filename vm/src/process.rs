@@ -1,0 +1,240 @@
+//! Processes: heap, stack, mailbox, dictionary, links and monitors, and the signals between them.
+//!
+//! A process's body ([`Process`]) is touched only by the scheduler thread running it. Others
+//! reach it through its [`ProcShared`]: a locked inbox of [`Signal`]s and a parking slot.
+//! Architecture Invariant: a message is copied into a fragment by the sender and joins the
+//! receiver's heap only when the receiver moves it from the inbox into its mailbox.
+
+use alloc::boxed::Box;
+use alloc::collections::VecDeque;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use beamos_gc::collect::{self, Roots};
+use beamos_gc::heap::{Fragment, GcSettings, Heap};
+use beamos_gc::Term;
+use spin::Mutex;
+
+use crate::emu::instr::Instr;
+
+/// A signal from another process (or the VM), in arrival order.
+pub enum Signal {
+    Message(Term, Option<Fragment>),
+    /// An exit signal. `link` is true when it comes from a broken link.
+    Exit { from: Term, reason: Term, frag: Option<Fragment>, link: bool },
+    Link { from: Term },
+    Unlink { from: Term },
+    /// `from` now monitors this process under `reference`.
+    Monitor { from: Term, reference: Term, frag: Option<Fragment> },
+    Demonitor { from: Term, reference: Term, frag: Option<Fragment> },
+}
+
+/// The part of a process that other threads may touch.
+pub struct ProcShared {
+    pub id: u64,
+    pub inbox: Mutex<VecDeque<Signal>>,
+    /// The body while the process waits for a signal (None while running or runnable).
+    pub parked: Mutex<Option<Box<Process>>>,
+    pub exited: AtomicBool,
+}
+
+// SAFETY: terms inside signals and results point into the fragments travelling with them.
+unsafe impl Send for ProcShared {}
+// SAFETY: all mutable state is behind locks or atomics.
+unsafe impl Sync for ProcShared {}
+
+/// Exception state of a process: the last raised exception, for `build_stacktrace`/`raw_raise`.
+#[derive(Clone, Copy)]
+pub struct ExcState {
+    pub class: Term,
+    pub reason: Term,
+    pub stacktrace: Term,
+}
+
+/// A monitor this process holds on another (`erlang:monitor/2`).
+#[derive(Clone, Copy)]
+pub struct MonitorOut {
+    pub reference: Term,
+    pub target: Term,
+    /// The registered name if the monitor was set up by name.
+    pub name: Term,
+}
+
+/// A monitor another process holds on this one.
+#[derive(Clone, Copy)]
+pub struct MonitorIn {
+    pub reference: Term,
+    pub watcher: Term,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Priority {
+    Low,
+    Normal,
+    High,
+    Max,
+}
+
+pub struct Process {
+    pub id: u64,
+    pub pid: Term,
+    pub shared: Arc<ProcShared>,
+    pub heap: Heap,
+    pub stack: Vec<Term>,
+    pub ip: *const Instr,
+    pub cp: *const Instr,
+    /// Live x registers while the process is not running.
+    pub saved_x: Vec<Term>,
+    pub mailbox: VecDeque<Term>,
+    /// Index of the next message `loop_rec` looks at.
+    pub save: usize,
+    pub dict: Vec<(Term, Term)>,
+    pub links: Vec<Term>,
+    pub monitors_out: Vec<MonitorOut>,
+    pub monitors_in: Vec<MonitorIn>,
+    pub trap_exit: bool,
+    pub priority: Priority,
+    pub reductions: u64,
+    /// Deadline of the active `receive ... after` timer, in platform nanoseconds.
+    pub timer_deadline: Option<u64>,
+    pub timer_seq: u64,
+    pub timed_out: bool,
+    /// Where to resume after the receive timer fires.
+    pub timeout_ip: *const Instr,
+    pub registered_name: Option<Term>,
+    pub group_leader: Term,
+    pub initial_call: (Term, Term, u32),
+    pub exc: Option<ExcState>,
+    /// Set when an exit signal killed the process while it was not running.
+    pub pending_exit: Option<Term>,
+    pub error_handler: Term,
+    /// Keep the return value after exit (processes spawned through the embedding API).
+    pub keep_result: bool,
+    /// A binary under construction by the old `bs_init2`/`bs_put_*` instructions.
+    pub bs_building: Option<(Vec<u8>, usize)>,
+    pub bs_target: crate::emu::instr::Dst,
+}
+
+// SAFETY: a process body moves between scheduler threads but is used by one at a time; its
+// raw instruction pointers point into modules kept alive by the code table.
+unsafe impl Send for Process {}
+
+impl Process {
+    pub fn new(id: u64, settings: GcSettings) -> Process {
+        let shared = Arc::new(ProcShared {
+            id,
+            inbox: Mutex::new(VecDeque::new()),
+            parked: Mutex::new(None),
+            exited: AtomicBool::new(false),
+        });
+        Process {
+            id,
+            pid: Term::pid(id),
+            shared,
+            heap: Heap::new(settings),
+            stack: Vec::new(),
+            ip: core::ptr::null(),
+            cp: core::ptr::null(),
+            saved_x: Vec::new(),
+            mailbox: VecDeque::new(),
+            save: 0,
+            dict: Vec::new(),
+            links: Vec::new(),
+            monitors_out: Vec::new(),
+            monitors_in: Vec::new(),
+            trap_exit: false,
+            priority: Priority::Normal,
+            reductions: 0,
+            timer_deadline: None,
+            timer_seq: 0,
+            timed_out: false,
+            timeout_ip: core::ptr::null(),
+            registered_name: None,
+            group_leader: Term::pid(0),
+            initial_call: (Term::NIL, Term::NIL, 0),
+            exc: None,
+            pending_exit: None,
+            error_handler: crate::atom::am::ERROR_HANDLER,
+            keep_result: false,
+            bs_building: None,
+            bs_target: crate::emu::instr::Dst::X(0),
+        }
+    }
+
+    /// Collects the heap; `x` holds the live x registers.
+    pub fn gc(&mut self, x: &mut [Term], need: usize, full: bool) {
+        let Process {
+            heap, stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, ..
+        } = self;
+        let p = ProcFields { stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call };
+        let mut roots = ProcRoots { x, p };
+        collect::collect(heap, &mut roots, need, full);
+    }
+
+    pub fn is_linked(&self, pid: Term) -> bool {
+        self.links.contains(&pid)
+    }
+}
+
+/// The term-holding fields of a process, borrowed apart from its heap.
+struct ProcFields<'a> {
+    stack: &'a mut Vec<Term>,
+    mailbox: &'a mut VecDeque<Term>,
+    dict: &'a mut Vec<(Term, Term)>,
+    saved_x: &'a mut Vec<Term>,
+    monitors_out: &'a mut Vec<MonitorOut>,
+    monitors_in: &'a mut Vec<MonitorIn>,
+    exc: &'a mut Option<ExcState>,
+    pending_exit: &'a mut Option<Term>,
+    links: &'a mut Vec<Term>,
+    initial_call: &'a mut (Term, Term, u32),
+}
+
+struct ProcRoots<'a> {
+    x: &'a mut [Term],
+    p: ProcFields<'a>,
+}
+
+impl Roots for ProcRoots<'_> {
+    fn for_each(&mut self, f: &mut dyn FnMut(&mut Term)) {
+        self.x.iter_mut().for_each(&mut *f);
+        self.p.stack.iter_mut().for_each(&mut *f);
+        self.p.mailbox.iter_mut().for_each(&mut *f);
+        for (k, v) in self.p.dict.iter_mut() {
+            f(k);
+            f(v);
+        }
+        self.p.saved_x.iter_mut().for_each(&mut *f);
+        for m in self.p.monitors_out.iter_mut() {
+            f(&mut m.reference);
+            f(&mut m.target);
+        }
+        for m in self.p.monitors_in.iter_mut() {
+            f(&mut m.reference);
+        }
+        if let Some(e) = self.p.exc.as_mut() {
+            f(&mut e.class);
+            f(&mut e.reason);
+            f(&mut e.stacktrace);
+        }
+        if let Some(r) = self.p.pending_exit.as_mut() {
+            f(r);
+        }
+        self.p.links.iter_mut().for_each(&mut *f);
+        f(&mut self.p.initial_call.0);
+        f(&mut self.p.initial_call.1);
+    }
+}
+
+impl ProcShared {
+    /// Delivers a signal; wakes the process if it is parked. Returns the body to make runnable.
+    pub fn deliver(&self, s: Signal) -> Option<Box<Process>> {
+        let mut inbox = self.inbox.lock();
+        if self.exited.load(Ordering::Acquire) {
+            return None;
+        }
+        inbox.push_back(s);
+        self.parked.lock().take()
+    }
+}

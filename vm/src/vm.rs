@@ -1,0 +1,425 @@
+//! The VM: code table, process table, run queue, timers, and the embedding API.
+//!
+//! ```no_run
+//! # use beamos_vm::vm::Vm;
+//! # fn demo(platform: Box<dyn beamos_vm::platform::Platform>) {
+//! let vm = Vm::new(platform);
+//! vm.add_code_path("/tmp/ebin");
+//! let pid = vm.spawn_mfa("hello", "main", &[]).unwrap();
+//! vm.run();
+//! let result = vm.result_string(pid);
+//! # }
+//! ```
+//!
+//! Scheduling today: one scheduler thread (the caller of [`Vm::run`]) with one run queue.
+//! The data structures (process table, inboxes, code table) are shared-safe for more.
+
+use alloc::boxed::Box;
+use alloc::collections::{BinaryHeap, VecDeque};
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::cmp::Reverse;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use beamos_gc::collect::copy_to_fragment;
+use beamos_gc::heap::GcSettings;
+use beamos_gc::Term;
+use hashbrown::HashMap;
+use spin::{Mutex, RwLock};
+
+use crate::atom::{self, am};
+use crate::emu::instr::Instr;
+use crate::emu::interp::{self, Outcome};
+use crate::loader::{self, LoadError};
+use crate::module::CodeTable;
+use crate::platform::Platform;
+use crate::process::{ProcShared, Process, Signal};
+use crate::terms;
+
+/// How a run of the VM ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunEnd {
+    /// `erlang:halt/1` was called with this status.
+    Halt(i32),
+    /// No process can run and no timer is pending.
+    Idle,
+}
+
+pub struct Vm {
+    pub code: CodeTable,
+    pub platform: Box<dyn Platform>,
+    code_path: RwLock<Vec<String>>,
+    /// Module bytes given through the API (and the kernel image), searched before the path.
+    module_bytes: RwLock<HashMap<String, Vec<u8>>>,
+    procs: RwLock<HashMap<u64, Arc<ProcShared>>>,
+    registry: RwLock<HashMap<Term, u64>>,
+    runq: Mutex<VecDeque<Box<Process>>>,
+    /// (deadline, pid, timer sequence)
+    timers: Mutex<BinaryHeap<Reverse<(u64, u64, u64)>>>,
+    next_pid: AtomicU64,
+    next_ref: AtomicU64,
+    next_unique: AtomicU64,
+    halted: Mutex<Option<i32>>,
+    /// Results of processes spawned through the API: (returned normally, value, its storage).
+    results: Mutex<HashMap<u64, (bool, Term, beamos_gc::heap::Fragment)>>,
+    /// `[NormalExit]` (the continuation of every initial call) and the spawn trampoline.
+    exit_code: Box<[Instr]>,
+    start_code: Box<[Instr]>,
+    pub gc_settings: GcSettings,
+    pub start_ns: u64,
+}
+
+// SAFETY: all shared state is behind locks or atomics; processes move between threads whole.
+unsafe impl Sync for Vm {}
+// SAFETY: as above.
+unsafe impl Send for Vm {}
+
+impl Vm {
+    pub fn new(platform: Box<dyn Platform>) -> Vm {
+        atom::init();
+        let code = CodeTable::new();
+        let apply = code.export(am::ERLANG, am::APPLY, 3);
+        let start_ns = platform.monotonic_ns();
+        Vm {
+            code,
+            platform,
+            code_path: RwLock::new(Vec::new()),
+            module_bytes: RwLock::new(HashMap::new()),
+            procs: RwLock::new(HashMap::new()),
+            registry: RwLock::new(HashMap::new()),
+            runq: Mutex::new(VecDeque::new()),
+            timers: Mutex::new(BinaryHeap::new()),
+            next_pid: AtomicU64::new(0),
+            next_ref: AtomicU64::new(1),
+            next_unique: AtomicU64::new(1),
+            halted: Mutex::new(None),
+            results: Mutex::new(HashMap::new()),
+            exit_code: vec![Instr::NormalExit].into_boxed_slice(),
+            start_code: vec![Instr::CallExtOnly { arity: 3, export: apply }].into_boxed_slice(),
+            gc_settings: GcSettings::default(),
+            start_ns,
+        }
+    }
+
+    pub fn add_code_path(&self, dir: &str) {
+        self.code_path.write().push(String::from(dir));
+    }
+    pub fn prepend_code_path(&self, dir: &str) {
+        self.code_path.write().insert(0, String::from(dir));
+    }
+    pub fn code_path(&self) -> Vec<String> {
+        self.code_path.read().clone()
+    }
+
+    /// Registers module bytes to load on demand (searched before the code path).
+    pub fn add_module_bytes(&self, name: &str, bytes: Vec<u8>) {
+        self.module_bytes.write().insert(String::from(name), bytes);
+    }
+
+    /// Loads a module from .beam bytes and makes it current.
+    pub fn load_module(&self, bytes: &[u8]) -> Result<Term, LoadError> {
+        let (module, exports) = loader::load(self, bytes)?;
+        let name = module.name;
+        self.code.install(module, exports).map_err(|_| LoadError::NotPurged)?;
+        Ok(name)
+    }
+
+    /// Makes sure `module` is loaded, searching the module bytes and the code path.
+    pub fn ensure_loaded(&self, module: Term) -> Result<(), LoadError> {
+        if self.code.module(module).is_some() {
+            return Ok(());
+        }
+        let name = atom::name(module);
+        let bytes = self.module_bytes.read().get(name).cloned();
+        let bytes = match bytes {
+            Some(b) => b,
+            None => self.find_beam(name).ok_or(LoadError::NotFound)?,
+        };
+        match self.load_module(&bytes) {
+            Ok(loaded) if loaded == module => Ok(()),
+            Ok(_) => Err(LoadError::WrongModuleName),
+            Err(LoadError::NotPurged) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn find_beam(&self, name: &str) -> Option<Vec<u8>> {
+        let dirs = self.code_path.read().clone();
+        for d in dirs {
+            let path = format!("{}/{}.beam", d, name);
+            if let Ok(b) = self.platform.read_file(&path) {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    /// Spawns `M:F(Args)` with arguments given as Rust integers/atoms built by `build`.
+    pub fn spawn_mfa(&self, module: &str, function: &str, args: &[Term]) -> Result<Term, LoadError> {
+        let m = atom::atom(module);
+        let f = atom::atom(function);
+        Ok(self.spawn_process(m, f, args, None, |p| p.keep_result = true))
+    }
+
+    /// Creates a process running `apply(M, F, Args)`; `args` are copied into its heap.
+    pub fn spawn_process(
+        &self,
+        module: Term,
+        function: Term,
+        args: &[Term],
+        parent: Option<&Process>,
+        setup: impl FnOnce(&mut Process),
+    ) -> Term {
+        let id = self.next_pid.fetch_add(1, Ordering::Relaxed);
+        let mut p = Box::new(Process::new(id, self.gc_settings));
+        let mut copied = Vec::with_capacity(args.len());
+        for &a in args {
+            copied.push(terms::copy_into(&mut p.heap, a));
+        }
+        let arg_list = terms::list(&mut p.heap, &copied);
+        p.saved_x = vec![module, function, arg_list];
+        p.ip = self.start_code.as_ptr();
+        p.cp = self.exit_code.as_ptr();
+        p.initial_call = (module, function, args.len() as u32);
+        if let Some(parent) = parent {
+            p.group_leader = parent.group_leader;
+        } else {
+            p.group_leader = p.pid;
+        }
+        setup(&mut p);
+        let pid = p.pid;
+        self.procs.write().insert(id, p.shared.clone());
+        self.runq.lock().push_back(p);
+        pid
+    }
+
+    pub fn is_alive(&self, pid: Term) -> bool {
+        pid.is_local_pid() && self.procs.read().contains_key(&pid.pid_number())
+    }
+
+    pub fn process_count(&self) -> usize {
+        self.procs.read().len()
+    }
+
+    pub fn all_pids(&self) -> Vec<Term> {
+        let mut v: Vec<u64> = self.procs.read().keys().copied().collect();
+        v.sort_unstable();
+        v.into_iter().map(Term::pid).collect()
+    }
+
+    pub fn shared(&self, pid: Term) -> Option<Arc<ProcShared>> {
+        if !pid.is_local_pid() {
+            return None;
+        }
+        self.procs.read().get(&pid.pid_number()).cloned()
+    }
+
+    /// Sends a signal; makes the receiver runnable if it was waiting. False if it is gone.
+    pub fn send_signal(&self, to: Term, s: Signal) -> bool {
+        let Some(sh) = self.shared(to) else { return false };
+        if let Some(body) = sh.deliver(s) {
+            self.runq.lock().push_back(body);
+        }
+        true
+    }
+
+    /// Sends a copy of `msg` to `to` (a pid). Returns false if there is no such process.
+    pub fn send_message(&self, to: Term, msg: Term) -> bool {
+        let s = if msg.is_immediate() {
+            Signal::Message(msg, None)
+        } else {
+            let (t, f) = copy_to_fragment(msg);
+            Signal::Message(t, Some(f))
+        };
+        self.send_signal(to, s)
+    }
+
+    pub fn register(&self, name: Term, pid: Term) -> bool {
+        let mut r = self.registry.write();
+        if r.contains_key(&name) {
+            return false;
+        }
+        r.insert(name, pid.pid_number());
+        true
+    }
+    pub fn unregister(&self, name: Term) -> bool {
+        self.registry.write().remove(&name).is_some()
+    }
+    pub fn whereis(&self, name: Term) -> Option<Term> {
+        self.registry.read().get(&name).map(|&n| Term::pid(n))
+    }
+    pub fn registered(&self) -> Vec<Term> {
+        self.registry.read().keys().copied().collect()
+    }
+
+    pub fn make_ref_id(&self) -> u128 {
+        let n = self.next_ref.fetch_add(1, Ordering::Relaxed) as u128;
+        n | (0x2000_0000u128 << 64)
+    }
+    pub fn unique_integer(&self) -> u64 {
+        self.next_unique.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn now_ns(&self) -> u64 {
+        self.platform.monotonic_ns()
+    }
+
+    /// Arms a receive timer for process `pid`.
+    pub fn add_timer(&self, deadline: u64, pid: u64, seq: u64) {
+        self.timers.lock().push(Reverse((deadline, pid, seq)));
+    }
+
+    pub fn halt(&self, status: i32) {
+        *self.halted.lock() = Some(status);
+    }
+
+    pub fn halted(&self) -> Option<i32> {
+        *self.halted.lock()
+    }
+
+    /// Runs processes until `halt` or until nothing can run.
+    pub fn run(&self) -> RunEnd {
+        let mut x = vec![Term::NIL; interp::X_REGS].into_boxed_slice();
+        loop {
+            if let Some(s) = self.halted() {
+                return RunEnd::Halt(s);
+            }
+            let next = self.runq.lock().pop_front();
+            let Some(mut p) = next else {
+                if !self.fire_timers(true) {
+                    return RunEnd::Idle;
+                }
+                continue;
+            };
+            self.fire_timers(false);
+            match interp::run_slice(self, &mut p, &mut x) {
+                Outcome::Yield => self.runq.lock().push_back(p),
+                Outcome::Park => self.park(p),
+                Outcome::Exit(reason) => self.process_exit(p, reason),
+                Outcome::Halt(s) => {
+                    self.halt(s);
+                    return RunEnd::Halt(s);
+                }
+            }
+        }
+    }
+
+    fn park(&self, p: Box<Process>) {
+        let sh = p.shared.clone();
+        let inbox = sh.inbox.lock();
+        if !inbox.is_empty() || p.timed_out {
+            drop(inbox);
+            self.runq.lock().push_back(p);
+        } else {
+            *sh.parked.lock() = Some(p);
+        }
+    }
+
+    /// Fires due timers. With `wait`, sleeps until the next one if none is due.
+    /// Returns false when no timer is pending at all.
+    fn fire_timers(&self, wait: bool) -> bool {
+        loop {
+            let now = self.now_ns();
+            let top = self.timers.lock().peek().copied();
+            let Some(Reverse((deadline, pid, seq))) = top else { return false };
+            if deadline > now {
+                if wait {
+                    self.platform.sleep_until(deadline);
+                    continue;
+                }
+                return true;
+            }
+            self.timers.lock().pop();
+            if let Some(sh) = self.procs.read().get(&pid).cloned() {
+                let _inbox = sh.inbox.lock();
+                let body = sh.parked.lock().take();
+                drop(_inbox);
+                if let Some(mut body) = body {
+                    if body.timer_seq == seq && body.timer_deadline.is_some() {
+                        body.timed_out = true;
+                        body.timer_deadline = None;
+                        body.ip = body.timeout_ip;
+                    }
+                    self.runq.lock().push_back(body);
+                }
+            }
+            if wait {
+                return true;
+            }
+        }
+    }
+
+    /// A process ended: tell its links and monitors, and forget it.
+    pub fn process_exit(&self, p: Box<Process>, reason: Term) {
+        p.shared.exited.store(true, Ordering::Release);
+        // Keep the initial call's result (or exit reason) for the embedding API.
+        if p.keep_result {
+            let normal = reason == am::NORMAL;
+            let r = if normal { p.saved_x.first().copied().unwrap_or(Term::NIL) } else { reason };
+            let (t, f) = copy_to_fragment(r);
+            self.results.lock().insert(p.id, (normal, t, f));
+        }
+        self.procs.write().remove(&p.id);
+        if let Some(name) = p.registered_name {
+            self.registry.write().remove(&name);
+        }
+        let pid = p.pid;
+        for &l in &p.links {
+            let (r, f) = copy_to_fragment(reason);
+            self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });
+        }
+        for m in &p.monitors_in {
+            let mut f = beamos_gc::heap::Fragment::with_capacity(
+                beamos_gc::collect::size_of_term(reason) + beamos_gc::collect::size_of_term(m.reference) + 6,
+            );
+            let r = terms::copy_into(&mut f, reason);
+            let rf = terms::copy_into(&mut f, m.reference);
+            let msg = terms::tuple(&mut f, &[am::DOWN, rf, am::PROCESS, pid, r]);
+            self.send_signal(m.watcher, Signal::Message(msg, Some(f)));
+        }
+        for m in &p.monitors_out {
+            let (r, f) = copy_to_fragment(m.reference);
+            self.send_signal(m.target, Signal::Demonitor { from: pid, reference: r, frag: Some(f) });
+        }
+        if reason != am::NORMAL && reason != am::KILLED && !self.quiet_exit(reason) {
+            let mut msg = Vec::new();
+            msg.extend_from_slice(b"=ERROR REPORT==== Error in process ");
+            crate::print::display(pid, &mut msg);
+            msg.extend_from_slice(b" with exit value:\n");
+            crate::print::display(reason, &mut msg);
+            msg.extend_from_slice(b"\n\n");
+            self.platform.write_stderr(&msg);
+        }
+    }
+
+    fn quiet_exit(&self, reason: Term) -> bool {
+        reason == am::SHUTDOWN || terms::tuple_elems(reason).is_some_and(|e| e.len() == 2 && e[0] == am::SHUTDOWN)
+    }
+
+    /// How process `pid` (spawned through [`Vm::spawn_mfa`]) ended: its return value or its
+    /// exit reason, printed as erlang:display prints it.
+    pub fn result_string(&self, pid: Term) -> Option<String> {
+        let r = self.results.lock();
+        let (ok, t, _) = r.get(&pid.pid_number())?;
+        let mut out = Vec::new();
+        if !ok {
+            out.extend_from_slice(b"exit:");
+        }
+        crate::print::display(*t, &mut out);
+        Some(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// The return value of process `pid` (spawned through [`Vm::spawn_mfa`]), as a term
+    /// valid while `f` runs. `None` if it has not returned normally.
+    pub fn with_result<R>(&self, pid: Term, f: impl FnOnce(Term) -> R) -> Option<R> {
+        let r = self.results.lock();
+        match r.get(&pid.pid_number()) {
+            Some((true, t, _)) => Some(f(*t)),
+            _ => None,
+        }
+    }
+}
+
