@@ -15,12 +15,16 @@ use crate::process::Process;
 use crate::vm::Vm;
 
 pub mod arith;
+pub mod binary;
 pub mod erlang;
 pub mod etf;
 pub mod lists;
 pub mod maps;
+pub mod math;
 pub mod numfmt;
 pub mod proc;
+pub mod time;
+pub mod unicode;
 
 /// What a BIF sees: the calling process and the VM.
 pub struct Ctx<'a> {
@@ -80,7 +84,18 @@ pub fn badarg_r<T>() -> Result<T, Exc> {
     Err(Exc::Error(am::BADARG))
 }
 
-const TABLES: &[&[BifEntry]] = &[erlang::BIFS, arith::BIFS, lists::BIFS, maps::BIFS, proc::BIFS, etf::BIFS];
+const TABLES: &[&[BifEntry]] = &[
+    erlang::BIFS,
+    arith::BIFS,
+    lists::BIFS,
+    maps::BIFS,
+    proc::BIFS,
+    etf::BIFS,
+    binary::BIFS,
+    math::BIFS,
+    time::BIFS,
+    unicode::BIFS,
+];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;
 static INDEX: Once<Index> = Once::new();

@@ -1,0 +1,4 @@
+//! BIFs of `math` (being written).
+use super::BifEntry;
+
+pub const BIFS: &[BifEntry] = &[];

@@ -1,0 +1,4 @@
+//! BIFs of `time` (being written).
+use super::BifEntry;
+
+pub const BIFS: &[BifEntry] = &[];

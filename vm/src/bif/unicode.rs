@@ -1,0 +1,4 @@
+//! BIFs of `unicode` (being written).
+use super::BifEntry;
+
+pub const BIFS: &[BifEntry] = &[];
