@@ -34,6 +34,9 @@ pub fn run(out: &mut dyn Write) -> bool {
     let _ = writeln!(out, "  floats: {s}");
     check("float formatting (SSE)", s == "3.375 6.02214076e23 3.142", out);
 
+    check("allocator churn (alloc/free/realloc, 1 B .. 1 MiB)", churn(), out);
+    check("mem functions", mem_functions(), out);
+
     let t = beamos_gc::Term::small(42);
     let size = core::mem::size_of::<beamos_gc::Term>();
     let _ = writeln!(out, "  beamos_gc::Term::small(42).small_value() = {}", t.small_value());
@@ -41,4 +44,53 @@ pub fn run(out: &mut dyn Write) -> bool {
     check("beamos-gc links", t.small_value() == 42 && size == 8, out);
 
     ok
+}
+
+/// Many live blocks of mixed sizes, every other one freed and re-made, some grown by realloc;
+/// each block's contents are checked, so overlapping blocks would be caught.
+fn churn() -> bool {
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let fill = |i: usize, n: usize| (0..n).map(|j| (i * 31 + j) as u8).collect::<Vec<u8>>();
+    let mut blocks: Vec<Vec<u8>> = Vec::new();
+    for i in 0..3000 {
+        let n = match next() % 100 { 0 => 1 << 20, 1..=9 => 4096 + (next() % 60000) as usize, _ => 1 + (next() % 3000) as usize };
+        blocks.push(fill(i, n));
+    }
+    for round in 0..3 {
+        for i in (round % 2..blocks.len()).step_by(2) {
+            blocks[i] = fill(i, 1 + (next() % 5000) as usize);
+        }
+        for i in (0..blocks.len()).step_by(7) {
+            let extra = (next() % 9000) as usize;
+            let start = blocks[i].len();
+            blocks[i].extend((start..start + extra).map(|j| (i * 31 + j) as u8));
+        }
+    }
+    blocks.iter().enumerate().all(|(i, b)| b.iter().enumerate().all(|(j, &x)| x == (i * 31 + j) as u8))
+}
+
+/// memmove both ways, memset, and memcmp/bcmp through slice comparisons.
+fn mem_functions() -> bool {
+    let mut a: Vec<u8> = (0..10_000u32).map(|i| i as u8).collect();
+    let b = a.clone();
+    let eq = core::hint::black_box(&a[..]) == core::hint::black_box(&b[..]);
+    a.copy_within(0..9000, 1000); // overlapping, dst above src: backward copy
+    let fwd = a[1000..10_000] == b[0..9000];
+    a.copy_within(1000..10_000, 0); // overlapping, dst below src: forward copy
+    let back = a[0..9000] == b[0..9000];
+    let mut z = core::hint::black_box(vec_of(4096, 0xAB));
+    z.fill(0);
+    let zeroed = z.iter().all(|&x| x == 0);
+    let ord = core::hint::black_box(&b"abcdefghij0"[..]) < core::hint::black_box(&b"abcdefghij1"[..]);
+    eq && fwd && back && zeroed && ord && a[..] != b[..]
+}
+
+fn vec_of(n: usize, v: u8) -> Vec<u8> {
+    alloc_crate::vec![v; n]
 }

@@ -179,3 +179,19 @@ pub fn ram_end_containing(start_info: usize, addr: u64) -> Option<u64> {
         .map(|e| (e.addr + e.size).min(4 << 30))
         .next()
 }
+
+/// The kernel command line (QEMU's `-append`), if the loader passed one.
+pub fn cmdline(start_info: usize) -> Option<&'static str> {
+    if start_info == 0 {
+        return None;
+    }
+    // SAFETY: as in `ram_end_containing`: a valid hvm_start_info.
+    let info = unsafe { &*(start_info as *const StartInfo) };
+    if info.magic != START_INFO_MAGIC || info.cmdline_paddr == 0 {
+        return None;
+    }
+    // SAFETY: the PVH ABI makes cmdline_paddr a NUL-terminated string that stays in place
+    // (low memory, below the kernel, never handed to the allocator).
+    let c = unsafe { core::ffi::CStr::from_ptr(info.cmdline_paddr as *const core::ffi::c_char) };
+    c.to_str().ok()
+}

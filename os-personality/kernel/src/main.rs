@@ -32,13 +32,21 @@ pub extern "C" fn kernel_main(start_info: usize) -> ! {
     let mut out = serial::Serial::init();
     let _ = writeln!(out, "BeamOS kernel booting");
 
-    // SAFETY: only the address of the linker symbol is taken, never its contents.
-    let heap_start = unsafe { core::ptr::addr_of!(__kernel_end) } as u64;
+    // Only the address of the linker symbol is taken, never its contents.
+    let heap_start = core::ptr::addr_of!(__kernel_end) as u64;
     let heap_end = boot::ram_end_containing(start_info, heap_start).unwrap_or(heap_start + FALLBACK_HEAP);
     // SAFETY: [kernel end, end of its RAM region) is identity-mapped RAM that nothing else uses
     // (the boot stack and page tables live in .bss, below __kernel_end).
     unsafe { ALLOCATOR.init(heap_start as usize, heap_end as usize) };
     let _ = writeln!(out, "heap: {:#x}..{:#x} ({} MiB)", heap_start, heap_end, ALLOCATOR.total() >> 20);
+
+    let cmdline = boot::cmdline(start_info).unwrap_or("");
+    if !cmdline.is_empty() {
+        let _ = writeln!(out, "cmdline: {cmdline}");
+    }
+    if cmdline.split(' ').any(|w| w == "panic-test") {
+        panic!("panic-test requested on the command line");
+    }
 
     let ok = app::run(&mut out);
     if ok {

@@ -1,4 +1,4 @@
-//! The memory functions the compiler and core expect (no libc here). Copies and fills use
+//! The memory functions (and strlen) the compiler and core expect (no libc here). Copies and fills use
 //! `rep movsb`/`rep stosb`, so the compiler cannot turn them back into calls to themselves;
 //! the comparisons are word + byte loops (checked in the disassembly not to call memcmp/bcmp).
 
@@ -82,4 +82,17 @@ pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
 pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     // SAFETY: same contract as memcmp.
     unsafe { memcmp(a, b, n) }
+}
+
+/// # Safety
+/// `s` points at a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn strlen(s: *const core::ffi::c_char) -> usize {
+    let mut n = 0;
+    // SAFETY: the caller guarantees a terminating NUL, so every byte up to it is readable;
+    // volatile keeps LLVM from turning the loop back into a strlen call.
+    while unsafe { s.add(n).read_volatile() } != 0 {
+        n += 1;
+    }
+    n
 }

@@ -774,10 +774,7 @@ fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
 /// Calls an export: returns the code to jump to, or runs a BIF and reports how it ended.
 /// The caller has set `p.cp` to where the callee returns.
 pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, arity: u32) -> Result<*const Instr, CallEnd> {
-    let code = export.code();
-    if !code.is_null() {
-        return Ok(code);
-    }
+    // A BIF wins over the module's Erlang stub of the same name (as in ERTS).
     if let Some(bif) = export.bif {
         let args: Vec<Term> = x[..arity as usize].to_vec();
         let r = {
@@ -815,6 +812,10 @@ pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Ex
                 }
             }),
         };
+    }
+    let code = export.code();
+    if !code.is_null() {
+        return Ok(code);
     }
     // Not loaded: try loading the module on demand.
     if vm.ensure_loaded(export.module).is_ok() {

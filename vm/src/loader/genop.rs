@@ -1,188 +1,245 @@
-//! STUB genop
-pub mod op {
-    pub const LABEL: u8 = 1;
-    pub const FUNC_INFO: u8 = 2;
-    pub const INT_CODE_END: u8 = 3;
-    pub const CALL: u8 = 4;
-    pub const CALL_LAST: u8 = 5;
-    pub const CALL_ONLY: u8 = 6;
-    pub const CALL_EXT: u8 = 7;
-    pub const CALL_EXT_LAST: u8 = 8;
-    pub const BIF0: u8 = 9;
-    pub const BIF1: u8 = 10;
-    pub const BIF2: u8 = 11;
-    pub const ALLOCATE: u8 = 12;
-    pub const ALLOCATE_HEAP: u8 = 13;
-    pub const ALLOCATE_ZERO: u8 = 14;
-    pub const ALLOCATE_HEAP_ZERO: u8 = 15;
-    pub const TEST_HEAP: u8 = 16;
-    pub const INIT: u8 = 17;
-    pub const DEALLOCATE: u8 = 18;
-    pub const RETURN: u8 = 19;
-    pub const SEND: u8 = 20;
-    pub const REMOVE_MESSAGE: u8 = 21;
-    pub const TIMEOUT: u8 = 22;
-    pub const LOOP_REC: u8 = 23;
-    pub const LOOP_REC_END: u8 = 24;
-    pub const WAIT: u8 = 25;
-    pub const WAIT_TIMEOUT: u8 = 26;
-    pub const M_PLUS: u8 = 27;
-    pub const M_MINUS: u8 = 28;
-    pub const M_TIMES: u8 = 29;
-    pub const M_DIV: u8 = 30;
-    pub const INT_DIV: u8 = 31;
-    pub const INT_REM: u8 = 32;
-    pub const INT_BAND: u8 = 33;
-    pub const INT_BOR: u8 = 34;
-    pub const INT_BXOR: u8 = 35;
-    pub const INT_BSL: u8 = 36;
-    pub const INT_BSR: u8 = 37;
-    pub const INT_BNOT: u8 = 38;
-    pub const IS_LT: u8 = 39;
-    pub const IS_GE: u8 = 40;
-    pub const IS_EQ: u8 = 41;
-    pub const IS_NE: u8 = 42;
-    pub const IS_EQ_EXACT: u8 = 43;
-    pub const IS_NE_EXACT: u8 = 44;
-    pub const IS_INTEGER: u8 = 45;
-    pub const IS_FLOAT: u8 = 46;
-    pub const IS_NUMBER: u8 = 47;
-    pub const IS_ATOM: u8 = 48;
-    pub const IS_PID: u8 = 49;
-    pub const IS_REFERENCE: u8 = 50;
-    pub const IS_PORT: u8 = 51;
-    pub const IS_NIL: u8 = 52;
-    pub const IS_BINARY: u8 = 53;
-    pub const IS_CONSTANT: u8 = 54;
-    pub const IS_LIST: u8 = 55;
-    pub const IS_NONEMPTY_LIST: u8 = 56;
-    pub const IS_TUPLE: u8 = 57;
-    pub const TEST_ARITY: u8 = 58;
-    pub const SELECT_VAL: u8 = 59;
-    pub const SELECT_TUPLE_ARITY: u8 = 60;
-    pub const JUMP: u8 = 61;
-    pub const CATCH: u8 = 62;
-    pub const CATCH_END: u8 = 63;
-    pub const MOVE: u8 = 64;
-    pub const GET_LIST: u8 = 65;
-    pub const GET_TUPLE_ELEMENT: u8 = 66;
-    pub const SET_TUPLE_ELEMENT: u8 = 67;
-    pub const PUT_STRING: u8 = 68;
-    pub const PUT_LIST: u8 = 69;
-    pub const PUT_TUPLE: u8 = 70;
-    pub const PUT: u8 = 71;
-    pub const BADMATCH: u8 = 72;
-    pub const IF_END: u8 = 73;
-    pub const CASE_END: u8 = 74;
-    pub const CALL_FUN: u8 = 75;
-    pub const MAKE_FUN: u8 = 76;
-    pub const IS_FUNCTION: u8 = 77;
-    pub const CALL_EXT_ONLY: u8 = 78;
-    pub const BS_START_MATCH: u8 = 79;
-    pub const BS_GET_INTEGER: u8 = 80;
-    pub const BS_GET_FLOAT: u8 = 81;
-    pub const BS_GET_BINARY: u8 = 82;
-    pub const BS_SKIP_BITS: u8 = 83;
-    pub const BS_TEST_TAIL: u8 = 84;
-    pub const BS_SAVE: u8 = 85;
-    pub const BS_RESTORE: u8 = 86;
-    pub const BS_INIT: u8 = 87;
-    pub const BS_FINAL: u8 = 88;
-    pub const BS_PUT_INTEGER: u8 = 89;
-    pub const BS_PUT_BINARY: u8 = 90;
-    pub const BS_PUT_FLOAT: u8 = 91;
-    pub const BS_PUT_STRING: u8 = 92;
-    pub const BS_NEED_BUF: u8 = 93;
-    pub const FCLEARERROR: u8 = 94;
-    pub const FCHECKERROR: u8 = 95;
-    pub const FMOVE: u8 = 96;
-    pub const FCONV: u8 = 97;
-    pub const FADD: u8 = 98;
-    pub const FSUB: u8 = 99;
-    pub const FMUL: u8 = 100;
-    pub const FDIV: u8 = 101;
-    pub const FNEGATE: u8 = 102;
-    pub const MAKE_FUN2: u8 = 103;
-    pub const TRY: u8 = 104;
-    pub const TRY_END: u8 = 105;
-    pub const TRY_CASE: u8 = 106;
-    pub const TRY_CASE_END: u8 = 107;
-    pub const RAISE: u8 = 108;
-    pub const BS_INIT2: u8 = 109;
-    pub const BS_BITS_TO_BYTES: u8 = 110;
-    pub const BS_ADD: u8 = 111;
-    pub const APPLY: u8 = 112;
-    pub const APPLY_LAST: u8 = 113;
-    pub const IS_BOOLEAN: u8 = 114;
-    pub const IS_FUNCTION2: u8 = 115;
-    pub const BS_START_MATCH2: u8 = 116;
-    pub const BS_GET_INTEGER2: u8 = 117;
-    pub const BS_GET_FLOAT2: u8 = 118;
-    pub const BS_GET_BINARY2: u8 = 119;
-    pub const BS_SKIP_BITS2: u8 = 120;
-    pub const BS_TEST_TAIL2: u8 = 121;
-    pub const BS_SAVE2: u8 = 122;
-    pub const BS_RESTORE2: u8 = 123;
-    pub const GC_BIF1: u8 = 124;
-    pub const GC_BIF2: u8 = 125;
-    pub const BS_FINAL2: u8 = 126;
-    pub const BS_BITS_TO_BYTES2: u8 = 127;
-    pub const PUT_LITERAL: u8 = 128;
-    pub const IS_BITSTR: u8 = 129;
-    pub const BS_CONTEXT_TO_BINARY: u8 = 130;
-    pub const BS_TEST_UNIT: u8 = 131;
-    pub const BS_MATCH_STRING: u8 = 132;
-    pub const BS_INIT_WRITABLE: u8 = 133;
-    pub const BS_APPEND: u8 = 134;
-    pub const BS_PRIVATE_APPEND: u8 = 135;
-    pub const TRIM: u8 = 136;
-    pub const BS_INIT_BITS: u8 = 137;
-    pub const BS_GET_UTF8: u8 = 138;
-    pub const BS_SKIP_UTF8: u8 = 139;
-    pub const BS_GET_UTF16: u8 = 140;
-    pub const BS_SKIP_UTF16: u8 = 141;
-    pub const BS_GET_UTF32: u8 = 142;
-    pub const BS_SKIP_UTF32: u8 = 143;
-    pub const BS_UTF8_SIZE: u8 = 144;
-    pub const BS_PUT_UTF8: u8 = 145;
-    pub const BS_UTF16_SIZE: u8 = 146;
-    pub const BS_PUT_UTF16: u8 = 147;
-    pub const BS_PUT_UTF32: u8 = 148;
-    pub const ON_LOAD: u8 = 149;
-    pub const RECV_MARK: u8 = 150;
-    pub const RECV_SET: u8 = 151;
-    pub const GC_BIF3: u8 = 152;
-    pub const LINE: u8 = 153;
-    pub const PUT_MAP_ASSOC: u8 = 154;
-    pub const PUT_MAP_EXACT: u8 = 155;
-    pub const IS_MAP: u8 = 156;
-    pub const HAS_MAP_FIELDS: u8 = 157;
-    pub const GET_MAP_ELEMENTS: u8 = 158;
-    pub const IS_TAGGED_TUPLE: u8 = 159;
-    pub const BUILD_STACKTRACE: u8 = 160;
-    pub const RAW_RAISE: u8 = 161;
-    pub const GET_HD: u8 = 162;
-    pub const GET_TL: u8 = 163;
-    pub const PUT_TUPLE2: u8 = 164;
-    pub const BS_GET_TAIL: u8 = 165;
-    pub const BS_START_MATCH3: u8 = 166;
-    pub const BS_GET_POSITION: u8 = 167;
-    pub const BS_SET_POSITION: u8 = 168;
-    pub const SWAP: u8 = 169;
-    pub const BS_START_MATCH4: u8 = 170;
-    pub const MAKE_FUN3: u8 = 171;
-    pub const INIT_YREGS: u8 = 172;
-    pub const RECV_MARKER_BIND: u8 = 173;
-    pub const RECV_MARKER_CLEAR: u8 = 174;
-    pub const RECV_MARKER_RESERVE: u8 = 175;
-    pub const RECV_MARKER_USE: u8 = 176;
-    pub const BS_CREATE_BIN: u8 = 177;
-    pub const CALL_FUN2: u8 = 178;
-    pub const NIF_START: u8 = 179;
-    pub const BADRECORD: u8 = 180;
-    pub const UPDATE_RECORD: u8 = 181;
-    pub const BS_MATCH: u8 = 182;
-    pub const EXECUTABLE_LINE: u8 = 183;
+//! The generic opcode table, as data: OTP 25's lib/compiler/src/genop.tab (opcodes 1..180)
+//! plus OTP 26/27's update_record (181), bs_match (182) and executable_line (183).
+//!
+//! One list, expanded by a macro into the `op::*` constants and the `OPCODES` table, so the
+//! number, name, arity and deprecation of an opcode are written exactly once. Regenerate the
+//! list from genop.tab when a new OTP adds opcodes.
+
+/// What the loader knows of one generic opcode.
+#[derive(Clone, Copy, Debug)]
+pub struct OpInfo {
+    pub name: &'static str,
+    pub arity: u8,
+    /// Marked `-` in genop.tab: no longer emitted by the compiler.
+    pub deprecated: bool,
 }
-pub fn arity(op: u8) -> usize { match op { 1 => 1, 2 => 3, 3 => 0, 4 => 2, 5 => 3, 6 => 2, 7 => 2, 8 => 3, 9 => 2, 10 => 4, 11 => 5, 12 => 2, 13 => 3, 14 => 2, 15 => 3, 16 => 2, 17 => 1, 18 => 1, 19 => 0, 20 => 0, 21 => 0, 22 => 0, 23 => 2, 24 => 1, 25 => 1, 26 => 2, 27 => 4, 28 => 4, 29 => 4, 30 => 4, 31 => 4, 32 => 4, 33 => 4, 34 => 4, 35 => 4, 36 => 4, 37 => 4, 38 => 3, 39 => 3, 40 => 3, 41 => 3, 42 => 3, 43 => 3, 44 => 3, 45 => 2, 46 => 2, 47 => 2, 48 => 2, 49 => 2, 50 => 2, 51 => 2, 52 => 2, 53 => 2, 54 => 2, 55 => 2, 56 => 2, 57 => 2, 58 => 3, 59 => 3, 60 => 3, 61 => 1, 62 => 2, 63 => 1, 64 => 2, 65 => 3, 66 => 3, 67 => 3, 68 => 3, 69 => 3, 70 => 2, 71 => 1, 72 => 1, 73 => 0, 74 => 1, 75 => 1, 76 => 3, 77 => 2, 78 => 2, 79 => 2, 80 => 5, 81 => 5, 82 => 5, 83 => 4, 84 => 2, 85 => 1, 86 => 1, 87 => 2, 88 => 2, 89 => 5, 90 => 5, 91 => 5, 92 => 2, 93 => 1, 94 => 0, 95 => 1, 96 => 2, 97 => 2, 98 => 4, 99 => 4, 100 => 4, 101 => 4, 102 => 3, 103 => 1, 104 => 2, 105 => 1, 106 => 1, 107 => 1, 108 => 2, 109 => 6, 110 => 3, 111 => 5, 112 => 1, 113 => 2, 114 => 2, 115 => 3, 116 => 5, 117 => 7, 118 => 7, 119 => 7, 120 => 5, 121 => 3, 122 => 2, 123 => 2, 124 => 5, 125 => 6, 126 => 2, 127 => 2, 128 => 2, 129 => 2, 130 => 1, 131 => 3, 132 => 4, 133 => 0, 134 => 8, 135 => 6, 136 => 2, 137 => 6, 138 => 5, 139 => 4, 140 => 5, 141 => 4, 142 => 5, 143 => 4, 144 => 3, 145 => 3, 146 => 3, 147 => 3, 148 => 3, 149 => 0, 150 => 1, 151 => 1, 152 => 7, 153 => 1, 154 => 5, 155 => 5, 156 => 2, 157 => 3, 158 => 3, 159 => 4, 160 => 0, 161 => 0, 162 => 2, 163 => 2, 164 => 2, 165 => 3, 166 => 4, 167 => 3, 168 => 2, 169 => 2, 170 => 4, 171 => 3, 172 => 1, 173 => 2, 174 => 1, 175 => 1, 176 => 1, 177 => 6, 178 => 3, 179 => 0, 180 => 1, 181 => 5, 182 => 3, 183 => 2, _ => 0 } }
-pub fn name(op: u8) -> &'static str { match op { 1 => "label", 2 => "func_info", 3 => "int_code_end", 4 => "call", 5 => "call_last", 6 => "call_only", 7 => "call_ext", 8 => "call_ext_last", 9 => "bif0", 10 => "bif1", 11 => "bif2", 12 => "allocate", 13 => "allocate_heap", 14 => "allocate_zero", 15 => "allocate_heap_zero", 16 => "test_heap", 17 => "init", 18 => "deallocate", 19 => "return", 20 => "send", 21 => "remove_message", 22 => "timeout", 23 => "loop_rec", 24 => "loop_rec_end", 25 => "wait", 26 => "wait_timeout", 27 => "m_plus", 28 => "m_minus", 29 => "m_times", 30 => "m_div", 31 => "int_div", 32 => "int_rem", 33 => "int_band", 34 => "int_bor", 35 => "int_bxor", 36 => "int_bsl", 37 => "int_bsr", 38 => "int_bnot", 39 => "is_lt", 40 => "is_ge", 41 => "is_eq", 42 => "is_ne", 43 => "is_eq_exact", 44 => "is_ne_exact", 45 => "is_integer", 46 => "is_float", 47 => "is_number", 48 => "is_atom", 49 => "is_pid", 50 => "is_reference", 51 => "is_port", 52 => "is_nil", 53 => "is_binary", 54 => "is_constant", 55 => "is_list", 56 => "is_nonempty_list", 57 => "is_tuple", 58 => "test_arity", 59 => "select_val", 60 => "select_tuple_arity", 61 => "jump", 62 => "catch", 63 => "catch_end", 64 => "move", 65 => "get_list", 66 => "get_tuple_element", 67 => "set_tuple_element", 68 => "put_string", 69 => "put_list", 70 => "put_tuple", 71 => "put", 72 => "badmatch", 73 => "if_end", 74 => "case_end", 75 => "call_fun", 76 => "make_fun", 77 => "is_function", 78 => "call_ext_only", 79 => "bs_start_match", 80 => "bs_get_integer", 81 => "bs_get_float", 82 => "bs_get_binary", 83 => "bs_skip_bits", 84 => "bs_test_tail", 85 => "bs_save", 86 => "bs_restore", 87 => "bs_init", 88 => "bs_final", 89 => "bs_put_integer", 90 => "bs_put_binary", 91 => "bs_put_float", 92 => "bs_put_string", 93 => "bs_need_buf", 94 => "fclearerror", 95 => "fcheckerror", 96 => "fmove", 97 => "fconv", 98 => "fadd", 99 => "fsub", 100 => "fmul", 101 => "fdiv", 102 => "fnegate", 103 => "make_fun2", 104 => "try", 105 => "try_end", 106 => "try_case", 107 => "try_case_end", 108 => "raise", 109 => "bs_init2", 110 => "bs_bits_to_bytes", 111 => "bs_add", 112 => "apply", 113 => "apply_last", 114 => "is_boolean", 115 => "is_function2", 116 => "bs_start_match2", 117 => "bs_get_integer2", 118 => "bs_get_float2", 119 => "bs_get_binary2", 120 => "bs_skip_bits2", 121 => "bs_test_tail2", 122 => "bs_save2", 123 => "bs_restore2", 124 => "gc_bif1", 125 => "gc_bif2", 126 => "bs_final2", 127 => "bs_bits_to_bytes2", 128 => "put_literal", 129 => "is_bitstr", 130 => "bs_context_to_binary", 131 => "bs_test_unit", 132 => "bs_match_string", 133 => "bs_init_writable", 134 => "bs_append", 135 => "bs_private_append", 136 => "trim", 137 => "bs_init_bits", 138 => "bs_get_utf8", 139 => "bs_skip_utf8", 140 => "bs_get_utf16", 141 => "bs_skip_utf16", 142 => "bs_get_utf32", 143 => "bs_skip_utf32", 144 => "bs_utf8_size", 145 => "bs_put_utf8", 146 => "bs_utf16_size", 147 => "bs_put_utf16", 148 => "bs_put_utf32", 149 => "on_load", 150 => "recv_mark", 151 => "recv_set", 152 => "gc_bif3", 153 => "line", 154 => "put_map_assoc", 155 => "put_map_exact", 156 => "is_map", 157 => "has_map_fields", 158 => "get_map_elements", 159 => "is_tagged_tuple", 160 => "build_stacktrace", 161 => "raw_raise", 162 => "get_hd", 163 => "get_tl", 164 => "put_tuple2", 165 => "bs_get_tail", 166 => "bs_start_match3", 167 => "bs_get_position", 168 => "bs_set_position", 169 => "swap", 170 => "bs_start_match4", 171 => "make_fun3", 172 => "init_yregs", 173 => "recv_marker_bind", 174 => "recv_marker_clear", 175 => "recv_marker_reserve", 176 => "recv_marker_use", 177 => "bs_create_bin", 178 => "call_fun2", 179 => "nif_start", 180 => "badrecord", 181 => "update_record", 182 => "bs_match", 183 => "executable_line", _ => "?" } }
+
+/// The highest opcode we know.
+pub const MAX_OPCODE: u8 = 183;
+
+macro_rules! opcodes {
+    ($($num:literal $konst:ident $name:literal / $arity:literal $dep:literal;)*) => {
+        /// Opcode numbers by name.
+        pub mod op {
+            $(pub const $konst: u8 = $num;)*
+        }
+        /// Indexed by opcode number; `None` for numbers no OTP uses.
+        pub static OPCODES: [Option<OpInfo>; MAX_OPCODE as usize + 1] = {
+            let mut t: [Option<OpInfo>; MAX_OPCODE as usize + 1] = [None; MAX_OPCODE as usize + 1];
+            $(t[$num] = Some(OpInfo { name: $name, arity: $arity, deprecated: $dep });)*
+            t
+        };
+    };
+}
+
+opcodes! {
+    1 LABEL "label" / 1 false;
+    2 FUNC_INFO "func_info" / 3 false;
+    3 INT_CODE_END "int_code_end" / 0 false;
+    4 CALL "call" / 2 false;
+    5 CALL_LAST "call_last" / 3 false;
+    6 CALL_ONLY "call_only" / 2 false;
+    7 CALL_EXT "call_ext" / 2 false;
+    8 CALL_EXT_LAST "call_ext_last" / 3 false;
+    9 BIF0 "bif0" / 2 false;
+    10 BIF1 "bif1" / 4 false;
+    11 BIF2 "bif2" / 5 false;
+    12 ALLOCATE "allocate" / 2 false;
+    13 ALLOCATE_HEAP "allocate_heap" / 3 false;
+    14 ALLOCATE_ZERO "allocate_zero" / 2 false;
+    15 ALLOCATE_HEAP_ZERO "allocate_heap_zero" / 3 false;
+    16 TEST_HEAP "test_heap" / 2 false;
+    17 INIT "init" / 1 false;
+    18 DEALLOCATE "deallocate" / 1 false;
+    19 RETURN "return" / 0 false;
+    20 SEND "send" / 0 false;
+    21 REMOVE_MESSAGE "remove_message" / 0 false;
+    22 TIMEOUT "timeout" / 0 false;
+    23 LOOP_REC "loop_rec" / 2 false;
+    24 LOOP_REC_END "loop_rec_end" / 1 false;
+    25 WAIT "wait" / 1 false;
+    26 WAIT_TIMEOUT "wait_timeout" / 2 false;
+    27 M_PLUS "m_plus" / 4 true;
+    28 M_MINUS "m_minus" / 4 true;
+    29 M_TIMES "m_times" / 4 true;
+    30 M_DIV "m_div" / 4 true;
+    31 INT_DIV "int_div" / 4 true;
+    32 INT_REM "int_rem" / 4 true;
+    33 INT_BAND "int_band" / 4 true;
+    34 INT_BOR "int_bor" / 4 true;
+    35 INT_BXOR "int_bxor" / 4 true;
+    36 INT_BSL "int_bsl" / 4 true;
+    37 INT_BSR "int_bsr" / 4 true;
+    38 INT_BNOT "int_bnot" / 3 true;
+    39 IS_LT "is_lt" / 3 false;
+    40 IS_GE "is_ge" / 3 false;
+    41 IS_EQ "is_eq" / 3 false;
+    42 IS_NE "is_ne" / 3 false;
+    43 IS_EQ_EXACT "is_eq_exact" / 3 false;
+    44 IS_NE_EXACT "is_ne_exact" / 3 false;
+    45 IS_INTEGER "is_integer" / 2 false;
+    46 IS_FLOAT "is_float" / 2 false;
+    47 IS_NUMBER "is_number" / 2 false;
+    48 IS_ATOM "is_atom" / 2 false;
+    49 IS_PID "is_pid" / 2 false;
+    50 IS_REFERENCE "is_reference" / 2 false;
+    51 IS_PORT "is_port" / 2 false;
+    52 IS_NIL "is_nil" / 2 false;
+    53 IS_BINARY "is_binary" / 2 false;
+    54 IS_CONSTANT "is_constant" / 2 true;
+    55 IS_LIST "is_list" / 2 false;
+    56 IS_NONEMPTY_LIST "is_nonempty_list" / 2 false;
+    57 IS_TUPLE "is_tuple" / 2 false;
+    58 TEST_ARITY "test_arity" / 3 false;
+    59 SELECT_VAL "select_val" / 3 false;
+    60 SELECT_TUPLE_ARITY "select_tuple_arity" / 3 false;
+    61 JUMP "jump" / 1 false;
+    62 CATCH "catch" / 2 false;
+    63 CATCH_END "catch_end" / 1 false;
+    64 MOVE "move" / 2 false;
+    65 GET_LIST "get_list" / 3 false;
+    66 GET_TUPLE_ELEMENT "get_tuple_element" / 3 false;
+    67 SET_TUPLE_ELEMENT "set_tuple_element" / 3 false;
+    68 PUT_STRING "put_string" / 3 true;
+    69 PUT_LIST "put_list" / 3 false;
+    70 PUT_TUPLE "put_tuple" / 2 true;
+    71 PUT "put" / 1 true;
+    72 BADMATCH "badmatch" / 1 false;
+    73 IF_END "if_end" / 0 false;
+    74 CASE_END "case_end" / 1 false;
+    75 CALL_FUN "call_fun" / 1 false;
+    76 MAKE_FUN "make_fun" / 3 true;
+    77 IS_FUNCTION "is_function" / 2 false;
+    78 CALL_EXT_ONLY "call_ext_only" / 2 false;
+    79 BS_START_MATCH "bs_start_match" / 2 true;
+    80 BS_GET_INTEGER "bs_get_integer" / 5 true;
+    81 BS_GET_FLOAT "bs_get_float" / 5 true;
+    82 BS_GET_BINARY "bs_get_binary" / 5 true;
+    83 BS_SKIP_BITS "bs_skip_bits" / 4 true;
+    84 BS_TEST_TAIL "bs_test_tail" / 2 true;
+    85 BS_SAVE "bs_save" / 1 true;
+    86 BS_RESTORE "bs_restore" / 1 true;
+    87 BS_INIT "bs_init" / 2 true;
+    88 BS_FINAL "bs_final" / 2 true;
+    89 BS_PUT_INTEGER "bs_put_integer" / 5 false;
+    90 BS_PUT_BINARY "bs_put_binary" / 5 false;
+    91 BS_PUT_FLOAT "bs_put_float" / 5 false;
+    92 BS_PUT_STRING "bs_put_string" / 2 false;
+    93 BS_NEED_BUF "bs_need_buf" / 1 true;
+    94 FCLEARERROR "fclearerror" / 0 false;
+    95 FCHECKERROR "fcheckerror" / 1 false;
+    96 FMOVE "fmove" / 2 false;
+    97 FCONV "fconv" / 2 false;
+    98 FADD "fadd" / 4 false;
+    99 FSUB "fsub" / 4 false;
+    100 FMUL "fmul" / 4 false;
+    101 FDIV "fdiv" / 4 false;
+    102 FNEGATE "fnegate" / 3 false;
+    103 MAKE_FUN2 "make_fun2" / 1 false;
+    104 TRY "try" / 2 false;
+    105 TRY_END "try_end" / 1 false;
+    106 TRY_CASE "try_case" / 1 false;
+    107 TRY_CASE_END "try_case_end" / 1 false;
+    108 RAISE "raise" / 2 false;
+    109 BS_INIT2 "bs_init2" / 6 false;
+    110 BS_BITS_TO_BYTES "bs_bits_to_bytes" / 3 true;
+    111 BS_ADD "bs_add" / 5 false;
+    112 APPLY "apply" / 1 false;
+    113 APPLY_LAST "apply_last" / 2 false;
+    114 IS_BOOLEAN "is_boolean" / 2 false;
+    115 IS_FUNCTION2 "is_function2" / 3 false;
+    116 BS_START_MATCH2 "bs_start_match2" / 5 true;
+    117 BS_GET_INTEGER2 "bs_get_integer2" / 7 false;
+    118 BS_GET_FLOAT2 "bs_get_float2" / 7 false;
+    119 BS_GET_BINARY2 "bs_get_binary2" / 7 false;
+    120 BS_SKIP_BITS2 "bs_skip_bits2" / 5 false;
+    121 BS_TEST_TAIL2 "bs_test_tail2" / 3 false;
+    122 BS_SAVE2 "bs_save2" / 2 true;
+    123 BS_RESTORE2 "bs_restore2" / 2 true;
+    124 GC_BIF1 "gc_bif1" / 5 false;
+    125 GC_BIF2 "gc_bif2" / 6 false;
+    126 BS_FINAL2 "bs_final2" / 2 true;
+    127 BS_BITS_TO_BYTES2 "bs_bits_to_bytes2" / 2 true;
+    128 PUT_LITERAL "put_literal" / 2 true;
+    129 IS_BITSTR "is_bitstr" / 2 false;
+    130 BS_CONTEXT_TO_BINARY "bs_context_to_binary" / 1 true;
+    131 BS_TEST_UNIT "bs_test_unit" / 3 false;
+    132 BS_MATCH_STRING "bs_match_string" / 4 false;
+    133 BS_INIT_WRITABLE "bs_init_writable" / 0 false;
+    134 BS_APPEND "bs_append" / 8 false;
+    135 BS_PRIVATE_APPEND "bs_private_append" / 6 false;
+    136 TRIM "trim" / 2 false;
+    137 BS_INIT_BITS "bs_init_bits" / 6 false;
+    138 BS_GET_UTF8 "bs_get_utf8" / 5 false;
+    139 BS_SKIP_UTF8 "bs_skip_utf8" / 4 false;
+    140 BS_GET_UTF16 "bs_get_utf16" / 5 false;
+    141 BS_SKIP_UTF16 "bs_skip_utf16" / 4 false;
+    142 BS_GET_UTF32 "bs_get_utf32" / 5 false;
+    143 BS_SKIP_UTF32 "bs_skip_utf32" / 4 false;
+    144 BS_UTF8_SIZE "bs_utf8_size" / 3 false;
+    145 BS_PUT_UTF8 "bs_put_utf8" / 3 false;
+    146 BS_UTF16_SIZE "bs_utf16_size" / 3 false;
+    147 BS_PUT_UTF16 "bs_put_utf16" / 3 false;
+    148 BS_PUT_UTF32 "bs_put_utf32" / 3 false;
+    149 ON_LOAD "on_load" / 0 false;
+    150 RECV_MARK "recv_mark" / 1 false;
+    151 RECV_SET "recv_set" / 1 false;
+    152 GC_BIF3 "gc_bif3" / 7 false;
+    153 LINE "line" / 1 false;
+    154 PUT_MAP_ASSOC "put_map_assoc" / 5 false;
+    155 PUT_MAP_EXACT "put_map_exact" / 5 false;
+    156 IS_MAP "is_map" / 2 false;
+    157 HAS_MAP_FIELDS "has_map_fields" / 3 false;
+    158 GET_MAP_ELEMENTS "get_map_elements" / 3 false;
+    159 IS_TAGGED_TUPLE "is_tagged_tuple" / 4 false;
+    160 BUILD_STACKTRACE "build_stacktrace" / 0 false;
+    161 RAW_RAISE "raw_raise" / 0 false;
+    162 GET_HD "get_hd" / 2 false;
+    163 GET_TL "get_tl" / 2 false;
+    164 PUT_TUPLE2 "put_tuple2" / 2 false;
+    165 BS_GET_TAIL "bs_get_tail" / 3 false;
+    166 BS_START_MATCH3 "bs_start_match3" / 4 false;
+    167 BS_GET_POSITION "bs_get_position" / 3 false;
+    168 BS_SET_POSITION "bs_set_position" / 2 false;
+    169 SWAP "swap" / 2 false;
+    170 BS_START_MATCH4 "bs_start_match4" / 4 false;
+    171 MAKE_FUN3 "make_fun3" / 3 false;
+    172 INIT_YREGS "init_yregs" / 1 false;
+    173 RECV_MARKER_BIND "recv_marker_bind" / 2 false;
+    174 RECV_MARKER_CLEAR "recv_marker_clear" / 1 false;
+    175 RECV_MARKER_RESERVE "recv_marker_reserve" / 1 false;
+    176 RECV_MARKER_USE "recv_marker_use" / 1 false;
+    177 BS_CREATE_BIN "bs_create_bin" / 6 false;
+    178 CALL_FUN2 "call_fun2" / 3 false;
+    179 NIF_START "nif_start" / 0 false;
+    180 BADRECORD "badrecord" / 1 false;
+    181 UPDATE_RECORD "update_record" / 5 false;
+    182 BS_MATCH "bs_match" / 3 false;
+    183 EXECUTABLE_LINE "executable_line" / 2 false;
+}
+
+pub fn info(opcode: u8) -> Option<&'static OpInfo> {
+    OPCODES.get(opcode as usize).and_then(|o| o.as_ref())
+}
+pub fn known(opcode: u8) -> bool {
+    info(opcode).is_some()
+}
+pub fn arity(opcode: u8) -> usize {
+    info(opcode).map(|o| o.arity as usize).unwrap_or(0)
+}
+pub fn name(opcode: u8) -> &'static str {
+    info(opcode).map(|o| o.name).unwrap_or("unknown")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn table_matches_otp_25_counts() {
+        let live = (1..=180u8).filter(|&o| info(o).is_some_and(|i| !i.deprecated)).count();
+        assert_eq!(live, 144, "OTP 25 has 144 live opcodes");
+        assert_eq!(name(op::MOVE), "move");
+        assert_eq!(arity(op::BS_CREATE_BIN), 6);
+        assert_eq!(arity(op::UPDATE_RECORD), 5);
+    }
+}
