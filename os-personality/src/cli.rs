@@ -31,6 +31,8 @@ pub struct Options {
     pub actions: Vec<Action>,
     pub extra: Vec<String>,
     pub schedulers: Option<u32>,
+    /// Plain init arguments (`-flag Values`), for init:get_arguments/0.
+    pub init_args: Vec<(String, Vec<String>)>,
     /// Flags accepted but not acted on in bare mode (-sname, -boot, ...), for a warning.
     pub ignored: Vec<String>,
 }
@@ -112,8 +114,9 @@ pub fn parse(args: &[String]) -> Result<Options, CliError> {
                 o.ignored.push(f.to_string());
             }
             f if f.starts_with('-') => {
-                // Plain init arguments (-flag Values): kept by init:get_argument in OTP.
-                values(args, &mut i);
+                // Plain init arguments (-flag Values), answered by init:get_argument/1.
+                let v = values(args, &mut i);
+                o.init_args.push((f[1..].to_string(), v));
             }
             other => o.extra.push(other.to_string()),
         }
@@ -213,7 +216,18 @@ pub fn main_with_args(args: &[String]) -> i32 {
     let words: usize = o.actions.iter().map(|a| 64 + 4 * format!("{:?}", a).len()).sum::<usize>() + 16;
     let mut f = Fragment::with_capacity(words);
     let actions = build_actions(&mut f, &o.actions);
-    vm.spawn_process(atom::atom("beamos_bare"), atom::atom("start"), &[actions], None, |_| {});
+    let mut g = Fragment::with_capacity(16 + 8 * format!("{:?}{:?}", o.init_args, o.extra).len());
+    let mut init_args = Vec::new();
+    for (flag, vals) in &o.init_args {
+        let vs: Vec<Term> = vals.iter().map(|v| terms::string(&mut g, v)).collect();
+        let l = terms::list(&mut g, &vs);
+        init_args.push(terms::tuple(&mut g, &[atom::atom(flag), l]));
+    }
+    let init_args = terms::list(&mut g, &init_args);
+    let plain: Vec<Term> = o.extra.iter().map(|v| terms::string(&mut g, v)).collect();
+    let plain = terms::list(&mut g, &plain);
+    vm.spawn_process(atom::atom("beamos_bare"), atom::atom("start"), &[actions, init_args, plain], None, |_| {});
+    drop(g);
     drop(f);
     match vm.run() {
         RunEnd::Halt(s) => s,

@@ -22,6 +22,8 @@ pub mod lists;
 pub mod maps;
 pub mod math;
 pub mod numfmt;
+pub mod os;
+pub mod persistent;
 pub mod proc;
 pub mod time;
 pub mod unicode;
@@ -95,6 +97,8 @@ const TABLES: &[&[BifEntry]] = &[
     math::BIFS,
     time::BIFS,
     unicode::BIFS,
+    persistent::BIFS,
+    os::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;
