@@ -10,8 +10,8 @@ use beamos_vm::Term;
 
 use crate::hosted::HostedPlatform;
 
-/// The first process of bare mode (compiled from `os-personality/erl/beamos_bare.erl`).
-const BARE_BOOT: &[u8] = include_bytes!("../erl/beamos_bare.beam");
+/// Bare mode's `init` (compiled from `os-personality/erl/init.erl` with `+no_line_info`).
+const BARE_INIT: &[u8] = include_bytes!("../erl/init.beam");
 
 /// An action of the command line, run in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,23 +167,24 @@ pub fn otp_code_path(root: &Path) -> Vec<String> {
     dirs
 }
 
+/// The start list of init: `[M, F | Args]` lists and `{eval, Binary}`, as OTP's init keeps it.
 fn build_actions(f: &mut Fragment, actions: &[Action]) -> Term {
     let mut items = Vec::new();
     for a in actions {
         let t = match a {
-            Action::S { module, function, args } => {
-                let argv: Vec<Term> = args.iter().map(|s| atom::atom(s)).collect();
-                let l = terms::list(f, &argv);
-                terms::tuple(f, &[atom::atom("s"), atom::atom(module), atom::atom(function), l])
-            }
-            Action::Run { module, function, args } => {
-                let argv: Vec<Term> = args.iter().map(|s| terms::string(f, s)).collect();
-                let l = terms::list(f, &argv);
-                terms::tuple(f, &[atom::atom("run"), atom::atom(module), atom::atom(function), l])
+            Action::S { module, function, args } | Action::Run { module, function, args } => {
+                let mut v = vec![atom::atom(module), atom::atom(function)];
+                for s in args {
+                    v.push(if matches!(a, Action::S { .. }) { atom::atom(s) } else { terms::string(f, s) });
+                }
+                if args.is_empty() && function == "start" && matches!(a, Action::S { .. }) {
+                    v.truncate(1);
+                }
+                terms::list(f, &v)
             }
             Action::Eval(e) => {
-                let s = terms::string(f, e);
-                terms::tuple(f, &[atom::atom("eval"), s])
+                let b = terms::binary(f, e.as_bytes());
+                terms::tuple(f, &[atom::atom("eval"), b])
             }
         };
         items.push(t);
@@ -211,7 +212,7 @@ pub fn main_with_args(args: &[String]) -> i32 {
     for d in &o.pz {
         vm.add_code_path(d);
     }
-    vm.add_module_bytes("beamos_bare", BARE_BOOT.to_vec());
+    vm.add_module_bytes("init", BARE_INIT.to_vec());
     // Room for every action's strings and tuples.
     let words: usize = o.actions.iter().map(|a| 64 + 4 * format!("{:?}", a).len()).sum::<usize>() + 16;
     let mut f = Fragment::with_capacity(words);
@@ -226,7 +227,7 @@ pub fn main_with_args(args: &[String]) -> i32 {
     let init_args = terms::list(&mut g, &init_args);
     let plain: Vec<Term> = o.extra.iter().map(|v| terms::string(&mut g, v)).collect();
     let plain = terms::list(&mut g, &plain);
-    vm.spawn_process(atom::atom("beamos_bare"), atom::atom("start"), &[actions, init_args, plain], None, |_| {});
+    vm.spawn_process(atom::atom("init"), atom::atom("boot"), &[actions, init_args, plain], None, |_| {});
     drop(g);
     drop(f);
     match vm.run() {

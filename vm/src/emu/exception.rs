@@ -53,30 +53,33 @@ pub struct Raised {
     pub class: Term,
     pub reason: Term,
     pub origin: Origin,
+    /// Raised by a called export (a BIF or an undefined function): the caller's frame comes
+    /// from the continuation pointer, not from the current instruction.
+    pub from_call: bool,
 }
 
 impl Raised {
     pub fn new(class: Term, reason: Term) -> Raised {
-        Raised { class, reason, origin: Origin::Here }
+        Raised { class, reason, origin: Origin::Here, from_call: false }
     }
     pub fn error(reason: Term) -> Raised {
         Raised::new(am::ERROR, reason)
     }
     pub fn bif_error(reason: Term, export: &'static Export, args: &[Term]) -> Raised {
-        Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec()) }
+        Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec()), from_call: false }
     }
     pub fn here_with_args(reason: Term, args: Term) -> Raised {
         if args.is_list_or_nil() {
-            Raised { class: am::ERROR, reason, origin: Origin::HereArgs(args) }
+            Raised { class: am::ERROR, reason, origin: Origin::HereArgs(args), from_call: false }
         } else {
             Raised::error(reason)
         }
     }
     pub fn with_trace(class: Term, reason: Term, stacktrace: Term) -> Raised {
-        Raised { class, reason, origin: Origin::Given(stacktrace) }
+        Raised { class, reason, origin: Origin::Given(stacktrace), from_call: false }
     }
     pub fn undef(module: Term, function: Term, args: Term) -> Raised {
-        Raised { class: am::ERROR, reason: am::UNDEF, origin: Origin::Undef { module, function, args } }
+        Raised { class: am::ERROR, reason: am::UNDEF, origin: Origin::Undef { module, function, args }, from_call: true }
     }
     pub fn function_clause(fi: &Instr, x: &[Term]) -> Raised {
         let Instr::FuncInfo { module, function, arity } = fi else { return Raised::error(am::FUNCTION_CLAUSE) };
@@ -89,6 +92,7 @@ impl Raised {
                 args: x[..*arity as usize].to_vec(),
                 at: fi as *const Instr,
             },
+            from_call: false,
         }
     }
 }
@@ -119,12 +123,25 @@ fn frame(vm: &Vm, p: &mut Process, at: *const Instr) -> Option<Term> {
     Some(terms::tuple(&mut p.heap, &[m.name, f.function, Term::small(f.arity as i64), loc]))
 }
 
-fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin) -> Term {
+/// `[{error_info, #{module => M}}]` for a failing BIF, by its module (beam_common.c).
+fn error_info(p: &mut Process, module: Term) -> Term {
+    let fm = match atom::name(module) {
+        "erlang" | "atomics" | "counters" | "erts_internal" | "persistent_term" => "erl_erts_errors",
+        "os" => "erl_kernel_errors",
+        "binary" | "ets" | "lists" | "maps" | "math" | "re" | "unicode" => "erl_stdlib_errors",
+        _ => return Term::NIL,
+    };
+    let m = crate::map::from_pairs(&mut p.heap, &[(am::MODULE, atom::atom(fm))]);
+    let ei = terms::tuple(&mut p.heap, &[am::ERROR_INFO, m]);
+    terms::list(&mut p.heap, &[ei])
+}
+
+fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from_call: bool) -> Term {
     let mut frames: Vec<Term> = Vec::new();
     // The failing instruction is the one before ip.
     // SAFETY: ip was advanced past the current instruction, so ip - 1 is in the same block.
     let here = unsafe { ip.sub(1) };
-    let mut skip_here = false;
+    let mut skip_here = from_call;
     match origin {
         Origin::Given(t) => return *t,
         Origin::Here => {}
@@ -140,7 +157,8 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin) -> T
         }
         Origin::Bif(e, args) => {
             let a = terms::list(&mut p.heap, args);
-            frames.push(terms::tuple(&mut p.heap, &[e.module, e.function, a, Term::NIL]));
+            let info = error_info(p, e.module);
+            frames.push(terms::tuple(&mut p.heap, &[e.module, e.function, a, info]));
         }
         Origin::Undef { module, function, args } => {
             frames.push(terms::tuple(&mut p.heap, &[*module, *function, *args, Term::NIL]));
@@ -185,7 +203,7 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin) -> T
 
 /// Raises `r` in `p`: returns the handler to jump to, or the exit reason if uncaught.
 pub fn handle(vm: &Vm, p: &mut Process, x: &mut [Term], ip: *const Instr, r: Raised) -> Result<*const Instr, Term> {
-    let st = build_trace(vm, p, ip, &r.origin);
+    let st = build_trace(vm, p, ip, &r.origin, r.from_call);
     p.exc = Some(ExcState { class: r.class, reason: r.reason, stacktrace: st });
     // Find the newest catch tag.
     let mut k = p.stack.len();

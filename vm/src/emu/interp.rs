@@ -179,7 +179,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         charge!(*arity, target);
                         ip = target;
                     }
-                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
                     Err(CallEnd::Raise(r)) => raise!(r),
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
@@ -196,7 +199,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         charge!(*arity, target);
                         ip = target;
                     }
-                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
                     Err(CallEnd::Raise(r)) => raise!(r),
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
@@ -211,7 +217,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     charge!(*arity, target);
                     ip = target;
                 }
-                Err(CallEnd::Value) => ip = p.cp,
+                Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
                 Err(CallEnd::Raise(r)) => raise!(r),
                 Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                 Err(CallEnd::Yield) => {
@@ -270,10 +279,8 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
             Instr::Deallocate { n } => deallocate(p, *n),
             Instr::Return => {
-                if p.cp.is_null() {
-                    error!(am::BADARG);
-                }
                 ip = p.cp;
+                p.cp = core::ptr::null();
             }
             Instr::Trim { n } => {
                 let l = p.stack.len() - *n as usize;
@@ -469,7 +476,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         charge!(*arity, target);
                         ip = target;
                     }
-                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
                     Err(CallEnd::Raise(r)) => raise!(r),
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
@@ -487,7 +497,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         charge!(*arity, target);
                         ip = target;
                     }
-                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
                     Err(CallEnd::Raise(r)) => raise!(r),
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
@@ -522,7 +535,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         charge!(*arity, target);
                         ip = target;
                     }
-                    Err(CallEnd::Value) => ip = p.cp,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
                     Err(CallEnd::Raise(r)) => raise!(r),
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
@@ -804,7 +820,11 @@ pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Ex
                 call_fun(vm, p, x, fun, n as u32)
             }
             Err(e) => Err(match bif_exception(e, export, &args) {
-                BifEnd::Raise(r) => CallEnd::Raise(r),
+                BifEnd::Raise(mut r) => {
+                    // error/1,2, exit/1 and throw/1 report the calling function (beam_common.c).
+                    r.from_call = matches!(r.origin, crate::emu::exception::Origin::Bif(..));
+                    CallEnd::Raise(r)
+                }
                 BifEnd::Halt(s) => CallEnd::Halt(s),
                 BifEnd::Yield => {
                     x[0] = am::TRUE;
