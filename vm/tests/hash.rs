@@ -402,7 +402,7 @@ fn run_erl(cases: &[T]) -> Option<Vec<String>> {
     std::fs::write(&src, FUN_SOURCE).unwrap();
     let out = dir.join("out.txt");
     let mut script = String::from(SCRIPT_HEAD);
-    write!(script, "{{ok, M, Beam}} = compile:file(\"{}\", [binary]).\n", src.display()).unwrap();
+    writeln!(script, "{{ok, M, Beam}} = compile:file(\"{}\", [binary]).", src.display()).unwrap();
     script.push_str("{module, M} = code:load_binary(M, \"beamos_hash_funs.beam\", Beam).\n");
     script.push_str("Funs = [");
     for (i, c) in FUN_CALLS.iter().enumerate() {
@@ -418,9 +418,9 @@ fn run_erl(cases: &[T]) -> Option<Vec<String>> {
         erl(c, &mut script);
     }
     script.push_str("].\n");
-    write!(
+    writeln!(
         script,
-        "ok = file:write_file(\"{}\", lists:join(\"\\n\", [Hashes(T) || T <- Cases] ++ FunLines)).\n",
+        "ok = file:write_file(\"{}\", lists:join(\"\\n\", [Hashes(T) || T <- Cases] ++ FunLines)).",
         out.display()
     )
     .unwrap();

@@ -1,5 +1,6 @@
-//! What the kernel runs once the machine is up. The BEAM VM will be started here; for now it
-//! checks that alloc, float formatting (SSE) and the no_std BeamOS crates work on bare metal.
+//! What the kernel runs once the machine is up: self-checks of alloc, floats (SSE) and the
+//! allocator, then the BEAM VM in bare mode running `kdemo:main()` from a .beam embedded in
+//! the image, started through bare mode's `init` exactly as `beamos -s kdemo main` does.
 
 use alloc_crate::collections::BTreeMap;
 use alloc_crate::format;
@@ -43,7 +44,31 @@ pub fn run(out: &mut dyn Write) -> bool {
     let _ = writeln!(out, "  size_of::<beamos_gc::Term>() = {size}");
     check("beamos-gc links", t.small_value() == 42 && size == 8, out);
 
+    let _ = writeln!(out, "  starting the VM: init:boot([[kdemo, main]])");
+    let status = run_vm();
+    check("VM ran kdemo:main() and halted with status 0", status == Some(0), out);
     ok
+}
+
+/// Bare mode's init (shared with the hosted beamos binary) and the demo program.
+const INIT_BEAM: &[u8] = include_bytes!("../../erl/init.beam");
+const KDEMO_BEAM: &[u8] = include_bytes!("../erl/kdemo.beam");
+
+/// Boots the VM on the bare-metal platform; returns the halt status, if it halted.
+fn run_vm() -> Option<i32> {
+    use beamos_vm::vm::{RunEnd, Vm};
+    use beamos_vm::{atom, terms};
+    let vm = Vm::new(alloc_crate::boxed::Box::new(crate::platform::BareMetal));
+    vm.add_module_bytes("init", INIT_BEAM.to_vec());
+    vm.add_module_bytes("kdemo", KDEMO_BEAM.to_vec());
+    let mut f = beamos_gc::heap::Fragment::with_capacity(64);
+    let mfa = terms::list(&mut f, &[atom::atom("kdemo"), atom::atom("main")]);
+    let start = terms::list(&mut f, &[mfa]);
+    vm.spawn_process(atom::atom("init"), atom::atom("boot"), &[start, beamos_gc::Term::NIL, beamos_gc::Term::NIL], None, |_| {});
+    match vm.run() {
+        RunEnd::Halt(s) => Some(s),
+        RunEnd::Idle => None,
+    }
 }
 
 /// Many live blocks of mixed sizes, every other one freed and re-made, some grown by realloc;

@@ -10,6 +10,7 @@ mod alloc;
 mod app;
 mod boot;
 mod mem;
+mod platform;
 mod port;
 mod qemu;
 mod serial;

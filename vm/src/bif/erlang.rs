@@ -110,6 +110,7 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "module_loaded", 1, module_loaded_1),
     bif("erlang", "phash2", 1, phash2_1),
     bif("erlang", "phash2", 2, phash2_2),
+    bif("erlang", "phash", 2, phash_2),
     bif("erlang", "float_to_list", 1, float_to_list_1),
     bif("erlang", "float_to_binary", 1, float_to_binary_1),
     bif("erlang", "list_to_float", 1, list_to_float_1),
@@ -780,10 +781,18 @@ fn phash2_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(Term::small(crate::hash::phash2(a[0]) as i64 & ((1 << 27) - 1)))
 }
 
+fn hash_range(t: Term) -> Result<u64, Exc> {
+    t.as_small().filter(|&r| (1..=1i64 << 32).contains(&r)).map(|r| r as u64).ok_or(super::badarg())
+}
+
 fn phash2_2(_c: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(range) = a[1].as_small().filter(|&r| r >= 1 && r <= (1i64 << 32)) else { return super::badarg_r() };
-    let h = crate::hash::phash2(a[0]) as u64;
-    Ok(Term::small((h % range as u64) as i64))
+    let r = hash_range(a[1])?;
+    Ok(Term::small(crate::hash::phash2_range(a[0], r) as i64))
+}
+
+fn phash_2(_c: &mut Ctx, a: &[Term]) -> BifResult {
+    let r = hash_range(a[1])?;
+    Ok(Term::small(crate::hash::phash(a[0], r) as i64))
 }
 
 fn float_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
