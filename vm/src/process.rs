@@ -164,6 +164,10 @@ impl Process {
 
     /// Collects the heap; `x` holds the live x registers.
     pub fn gc(&mut self, x: &mut [Term], need: usize, full: bool) {
+        // ERTS keeps the stack in the heap block, so a deep stack means a big heap and rare
+        // collections. Sizing the young generation by the stack too keeps the cost of
+        // scanning a deep stack amortised over as many allocations.
+        let need = need + self.stack.len();
         let Process {
             heap, stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, ..
         } = self;

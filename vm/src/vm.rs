@@ -384,19 +384,18 @@ impl Vm {
             let (r, f) = copy_to_fragment(m.reference);
             self.send_signal(m.target, Signal::Demonitor { from: pid, reference: r, frag: Some(f) });
         }
-        if reason != am::NORMAL && reason != am::KILLED && !self.quiet_exit(reason) {
-            let mut msg = Vec::new();
-            msg.extend_from_slice(b"=ERROR REPORT==== Error in process ");
-            crate::print::display(pid, &mut msg);
-            msg.extend_from_slice(b" with exit value:\n");
-            crate::print::display(reason, &mut msg);
-            msg.extend_from_slice(b"\n\n");
-            self.platform.write_stderr(&msg);
-        }
     }
 
-    fn quiet_exit(&self, reason: Term) -> bool {
-        reason == am::SHUTDOWN || terms::tuple_elems(reason).is_some_and(|e| e.len() == 2 && e[0] == am::SHUTDOWN)
+    /// The emulator's report of a process ended by an uncaught error (ERTS prints it through
+    /// the logger; in bare mode there is none, so it goes to stderr).
+    pub fn report_crash(&self, pid: Term, reason: Term) {
+        let mut msg = Vec::new();
+        msg.extend_from_slice(b"=ERROR REPORT==== Error in process ");
+        crate::print::display(pid, &mut msg);
+        msg.extend_from_slice(b" with exit value:\n");
+        crate::print::display(reason, &mut msg);
+        msg.extend_from_slice(b"\n\n");
+        self.platform.write_stderr(&msg);
     }
 
     /// How process `pid` (spawned through [`Vm::spawn_mfa`]) ended: its return value or its

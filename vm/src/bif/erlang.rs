@@ -116,7 +116,62 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "list_to_float", 1, list_to_float_1),
     bif("erlang", "binary_to_float", 1, binary_to_float_1),
     bif("erlang", "fun_info", 2, fun_info_2),
+    bif("erlang", "pid_to_list", 1, pid_to_list_1),
+    bif("erlang", "list_to_pid", 1, list_to_pid_1),
+    bif("erlang", "port_to_list", 1, display_to_list_1),
+    bif("erlang", "ref_to_list", 1, display_to_list_1),
+    bif("erlang", "fun_to_list", 1, display_to_list_1),
+    bif("erlang", "list_to_ref", 1, list_to_ref_1),
 ];
+
+/// The printed form of a pid/port/ref/fun as a string (pid_to_list and friends).
+fn display_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !(a[0].is_port() || a[0].is_ref() || a[0].is_fun()) {
+        return super::badarg_r();
+    }
+    let mut out = Vec::new();
+    crate::print::display(a[0], &mut out);
+    Ok(terms::byte_string(ctx.heap(), &out))
+}
+
+fn pid_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_pid() {
+        return super::badarg_r();
+    }
+    let mut out = Vec::new();
+    crate::print::display(a[0], &mut out);
+    Ok(terms::byte_string(ctx.heap(), &out))
+}
+
+/// Parses `<A.B.C>` into its three numbers.
+fn dotted(s: &str, open: &str, close: char, n: usize) -> Option<Vec<u64>> {
+    let inner = s.strip_prefix(open)?.strip_suffix(close)?;
+    let parts: Vec<u64> = inner.split('.').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    if parts.len() == n {
+        Some(parts)
+    } else {
+        None
+    }
+}
+
+fn list_to_pid_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(s) = char_list(a[0]) else { return super::badarg_r() };
+    match dotted(&s, "<", '>', 3) {
+        Some(v) if v[0] == 0 && v[2] == 0 && v[1] < (1 << 59) => Ok(Term::pid(v[1])),
+        _ => super::badarg_r(),
+    }
+}
+
+fn list_to_ref_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(s) = char_list(a[0]) else { return super::badarg_r() };
+    match dotted(&s, "#Ref<", '>', 4) {
+        Some(v) if v[0] == 0 && v[1..].iter().all(|&x| x <= u32::MAX as u64) => {
+            let id = ((v[1] as u128) << 64) | ((v[2] as u128) << 32) | v[3] as u128;
+            Ok(terms::reference(ctx.heap(), id))
+        }
+        _ => super::badarg_r(),
+    }
+}
 
 fn display_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let mut out = Vec::new();

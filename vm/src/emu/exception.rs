@@ -221,7 +221,11 @@ pub fn handle(vm: &Vm, p: &mut Process, x: &mut [Term], ip: *const Instr, r: Rai
             return Ok(handler as *const Instr);
         }
     }
-    Err(exit_reason(p, r.class, r.reason, st))
+    let reason = exit_reason(p, r.class, r.reason, st);
+    if r.class == am::ERROR {
+        vm.report_crash(p.pid, reason);
+    }
+    Err(reason)
 }
 
 /// The exit reason of an uncaught exception.
