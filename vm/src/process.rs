@@ -28,6 +28,8 @@ pub enum Signal {
     /// `from` now monitors this process under `reference`.
     Monitor { from: Term, reference: Term, frag: Option<Fragment> },
     Demonitor { from: Term, reference: Term, frag: Option<Fragment> },
+    /// The receive timer with this sequence number fired.
+    Timeout { seq: u64 },
 }
 
 /// The part of a process that other threads may touch.
@@ -100,8 +102,6 @@ pub struct Process {
     pub timer_deadline: Option<u64>,
     pub timer_seq: u64,
     pub timed_out: bool,
-    /// Where to resume after the receive timer fires.
-    pub timeout_ip: *const Instr,
     pub registered_name: Option<Term>,
     pub group_leader: Term,
     pub initial_call: (Term, Term, u32),
@@ -149,7 +149,6 @@ impl Process {
             timer_deadline: None,
             timer_seq: 0,
             timed_out: false,
-            timeout_ip: core::ptr::null(),
             registered_name: None,
             group_leader: Term::pid(0),
             initial_call: (Term::NIL, Term::NIL, 0),

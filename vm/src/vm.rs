@@ -39,6 +39,14 @@ use crate::platform::Platform;
 use crate::process::{ProcShared, Process, Signal};
 use crate::terms;
 
+/// A pending timer.
+pub enum Timer {
+    /// The `after` of a receive in process `pid`; stale when the sequence moved on.
+    Receive { pid: u64, seq: u64 },
+    /// erlang:send_after / start_timer: `msg` goes to `dest` (pid or registered name).
+    Send { dest: Term, msg: Term, frag: Option<beamos_gc::heap::Fragment>, ref_id: u128, deadline: u64 },
+}
+
 /// How a run of the VM ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunEnd {
@@ -57,8 +65,10 @@ pub struct Vm {
     procs: RwLock<HashMap<u64, Arc<ProcShared>>>,
     registry: RwLock<HashMap<Term, u64>>,
     runq: Mutex<VecDeque<Box<Process>>>,
-    /// (deadline, pid, timer sequence)
-    timers: Mutex<BinaryHeap<Reverse<(u64, u64, u64)>>>,
+    /// (deadline, timer id), earliest first; the timer itself is in `timer_table`.
+    timers: Mutex<BinaryHeap<Reverse<(u64, u64)>>>,
+    timer_table: Mutex<HashMap<u64, Timer>>,
+    next_timer: AtomicU64,
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     next_unique: AtomicU64,
@@ -92,6 +102,8 @@ impl Vm {
             registry: RwLock::new(HashMap::new()),
             runq: Mutex::new(VecDeque::new()),
             timers: Mutex::new(BinaryHeap::new()),
+            timer_table: Mutex::new(HashMap::new()),
+            next_timer: AtomicU64::new(1),
             next_pid: AtomicU64::new(0),
             next_ref: AtomicU64::new(1),
             next_unique: AtomicU64::new(1),
@@ -269,7 +281,33 @@ impl Vm {
 
     /// Arms a receive timer for process `pid`.
     pub fn add_timer(&self, deadline: u64, pid: u64, seq: u64) {
-        self.timers.lock().push(Reverse((deadline, pid, seq)));
+        self.arm(deadline, Timer::Receive { pid, seq });
+    }
+
+    /// Arms a timer; returns its id.
+    pub fn arm(&self, deadline: u64, t: Timer) -> u64 {
+        let id = self.next_timer.fetch_add(1, Ordering::Relaxed);
+        self.timer_table.lock().insert(id, t);
+        self.timers.lock().push(Reverse((deadline, id)));
+        id
+    }
+
+    /// Cancels a message timer by its reference id; returns the nanoseconds that were left.
+    pub fn cancel_timer(&self, ref_id: u128, read_only: bool) -> Option<u64> {
+        let now = self.now_ns();
+        let mut table = self.timer_table.lock();
+        let id = table.iter().find_map(|(&id, t)| match t {
+            Timer::Send { ref_id: r, .. } if *r == ref_id => Some(id),
+            _ => None,
+        })?;
+        let deadline = match &table[&id] {
+            Timer::Send { deadline, .. } => *deadline,
+            Timer::Receive { .. } => return None,
+        };
+        if !read_only {
+            table.remove(&id);
+        }
+        Some(deadline.saturating_sub(now))
     }
 
     pub fn halt(&self, status: i32) {
@@ -324,7 +362,7 @@ impl Vm {
         loop {
             let now = self.now_ns();
             let top = self.timers.lock().peek().copied();
-            let Some(Reverse((deadline, pid, seq))) = top else { return false };
+            let Some(Reverse((deadline, id))) = top else { return false };
             if deadline > now {
                 if wait {
                     self.platform.sleep_until(deadline);
@@ -333,18 +371,18 @@ impl Vm {
                 return true;
             }
             self.timers.lock().pop();
-            if let Some(sh) = self.procs.read().get(&pid).cloned() {
-                let _inbox = sh.inbox.lock();
-                let body = sh.parked.lock().take();
-                drop(_inbox);
-                if let Some(mut body) = body {
-                    if body.timer_seq == seq && body.timer_deadline.is_some() {
-                        body.timed_out = true;
-                        body.timer_deadline = None;
-                        body.ip = body.timeout_ip;
-                    }
-                    self.runq.lock().push_back(body);
+            let timer = self.timer_table.lock().remove(&id);
+            match timer {
+                Some(Timer::Receive { pid, seq }) => {
+                    self.send_signal(Term::pid(pid), Signal::Timeout { seq });
                 }
+                Some(Timer::Send { dest, msg, frag, .. }) => {
+                    let to = if dest.is_atom() { self.whereis(dest) } else { Some(dest) };
+                    if let Some(to) = to {
+                        self.send_signal(to, Signal::Message(msg, frag));
+                    }
+                }
+                None => {} // cancelled
             }
             if wait {
                 return true;

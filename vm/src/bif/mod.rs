@@ -26,6 +26,7 @@ pub mod os;
 pub mod persistent;
 pub mod proc;
 pub mod time;
+pub mod timer;
 pub mod unicode;
 
 /// What a BIF sees: the calling process and the VM.
@@ -99,6 +100,7 @@ const TABLES: &[&[BifEntry]] = &[
     unicode::BIFS,
     persistent::BIFS,
     os::BIFS,
+    timer::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

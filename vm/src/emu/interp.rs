@@ -584,7 +584,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
             Instr::WaitTimeout { target, time } => {
                 let t = read(p, x, *time);
-                match receive::wait_timeout(vm, p, t, lbl(*target), ip) {
+                match receive::wait_timeout(vm, p, t, lbl(*target)) {
                     receive::Wait::Park => return Outcome::Park,
                     receive::Wait::TimedOut => {}
                     receive::Wait::Bad => error!(am::TIMEOUT_VALUE),

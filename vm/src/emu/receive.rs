@@ -61,6 +61,12 @@ pub fn handle_signals(_vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outc
                 }
                 p.monitors_in.push(MonitorIn { reference, watcher: from });
             }
+            Signal::Timeout { seq } => {
+                if seq == p.timer_seq && p.timer_deadline.is_some() {
+                    p.timed_out = true;
+                    p.timer_deadline = None;
+                }
+            }
             Signal::Demonitor { from: _, reference, frag } => {
                 if let Some(f) = frag {
                     p.heap.attach_fragment(f);
@@ -103,7 +109,7 @@ pub enum Wait {
 }
 
 /// `wait_timeout`: arms the timer the first time, parks until a message or the timeout.
-pub fn wait_timeout(vm: &Vm, p: &mut Process, t: Term, target: *const Instr, next: *const Instr) -> Wait {
+pub fn wait_timeout(vm: &Vm, p: &mut Process, t: Term, target: *const Instr) -> Wait {
     if p.timed_out {
         return Wait::TimedOut;
     }
@@ -135,7 +141,9 @@ pub fn wait_timeout(vm: &Vm, p: &mut Process, t: Term, target: *const Instr, nex
         p.timer_deadline = Some(deadline);
         vm.add_timer(deadline, p.id, p.timer_seq);
     }
+    if !p.shared.inbox.lock().is_empty() {
+        return Wait::Retry;
+    }
     p.ip = target;
-    p.timeout_ip = next;
     Wait::Park
 }
