@@ -18,6 +18,9 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 fi
 
 if [ "${BEAMOS_KERNEL_NO_BUILD:-0}" != 1 ]; then
+    # The demo program is compiled from source by the real erlc (the image embeds the .beam).
+    command -v erlc >/dev/null || { echo "run-qemu.sh: erlc not found (apt-get install erlang-nox erlang-dev)" >&2; exit 2; }
+    (cd "$here" && erlc -o erl erl/kdemo.erl) || { echo "run-qemu.sh: erlc kdemo.erl failed" >&2; exit 2; }
     cargo build --profile kernel --manifest-path "$here/Cargo.toml" || {
         echo "run-qemu.sh: kernel build failed" >&2
         exit 2
