@@ -196,6 +196,14 @@ impl Collector<'_> {
 /// Collects `heap`, keeping what `roots` reach, and leaves at least `need` free young words.
 /// `full` forces a major collection.
 pub fn collect(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) {
+    #[cfg(debug_assertions)]
+    verify(heap, roots, false);
+    collect_inner(heap, roots, need, full);
+    #[cfg(debug_assertions)]
+    verify(heap, roots, true);
+}
+
+fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) {
     let mut major = full || heap.minor_since_full >= heap.settings.fullsweep_after;
     let promote_words = heap.high_water;
     if !major && promote_words > 0 && heap.old.len() - heap.old_top < promote_words {
@@ -413,3 +421,76 @@ pub fn copy_term_with(t: Term, alloc: &mut dyn FnMut(usize) -> *mut u64, work: &
 
 #[cfg(test)]
 mod tests;
+
+/// Checks heap invariants (debug builds call it before and after every collection): every
+/// pointer reachable from the roots points at a well-formed object, and after a collection
+/// nothing on the old heap points into the young generation. Panics on a violation: a
+/// violation is a VM bug, never a consequence of guest input.
+pub fn verify(heap: &Heap, roots: &mut dyn Roots, after: bool) {
+    let mut stack: Vec<Term> = Vec::new();
+    roots.for_each(&mut |t: &mut Term| {
+        if t.is_list() || t.is_boxed() {
+            stack.push(*t);
+        }
+    });
+    let mut seen = hashless::Seen::default();
+    while let Some(t) = stack.pop() {
+        let p = t.ptr();
+        if !heap.contains(p) || !seen.insert(p as usize) {
+            continue; // literal or already checked
+        }
+        // SAFETY: p is inside this heap's used area (checked above).
+        unsafe {
+            if t.is_list() {
+                for k in 0..2 {
+                    let w = Term(*p.add(k));
+                    assert!(w.is_value() && !is_header(w.raw()), "cons cell holds a non-term at {:p}", p);
+                    if w.is_list() || w.is_boxed() {
+                        if after && heap.in_old(p) {
+                            assert!(!heap.in_young_block(w.ptr()), "old cons points into the young generation");
+                        }
+                        stack.push(w);
+                    }
+                }
+            } else {
+                let h = *p;
+                assert!(is_header(h), "boxed pointer {:p} does not point at a header ({:#x})", p, h);
+                let (total, first, n) = object_layout(h);
+                assert!(first + n <= total);
+                for k in first..first + n {
+                    let w = Term(*p.add(k));
+                    if w.is_list() || w.is_boxed() {
+                        if after && heap.in_old(p) {
+                            assert!(!heap.in_young_block(w.ptr()), "old object points into the young generation");
+                        }
+                        stack.push(w);
+                    }
+                }
+            }
+        }
+    }
+}
+
+mod hashless {
+    //! A set of addresses without std's HashSet (gc is no_std): sorted-vector buckets.
+    use alloc::vec::Vec;
+    #[derive(Default)]
+    pub struct Seen {
+        buckets: Vec<Vec<usize>>,
+    }
+    impl Seen {
+        pub fn insert(&mut self, a: usize) -> bool {
+            if self.buckets.is_empty() {
+                self.buckets = alloc::vec![Vec::new(); 4096];
+            }
+            let b = &mut self.buckets[(a >> 3) % 4096];
+            match b.binary_search(&a) {
+                Ok(_) => false,
+                Err(i) => {
+                    b.insert(i, a);
+                    true
+                }
+            }
+        }
+    }
+}
