@@ -1,48 +1,27 @@
-//! The compact term encoding of Code-chunk operands (OTP's beam_asm.erl / beam_file.c).
+//! The compact term encoding of Code-chunk operands (OTP's `beam_asm:encode/2`, read back by
+//! `beamreader_read_tagged` in erts `beam_file.c` and by `beam_disasm`).
 //!
-//! First byte: tag in bits 0..3 (u=0 i=1 a=2 x=3 y=4 f=5 h=6 z=7). Bit 3 clear: the value is
-//! bits 4..8. Bit 3 set, bit 4 clear: 11-bit value (bits 5..8 high, next byte low). Both set:
-//! bits 5..8 + 2 bytes follow (big-endian), or when those bits are 7, a nested length + 9.
-//! Tag z is extended: 1 list, 2 float register, 3 allocation list, 4 literal, 5 typed register.
+//! The first byte holds a 3-bit tag in bits 0..=2: u=0 i=1 a=2 x=3 y=4 f=5 h=6 z=7. The value:
+//!
+//! | bits 3, 4 | value |
+//! | --- | --- |
+//! | `0 _` | bits 4..=7 (0..=15) |
+//! | `1 0` | bits 5..=7 are the high 3 bits of an 11-bit value; the next byte the low 8 |
+//! | `1 1` | bits 5..=7 = n: n+2 bytes follow (n < 7), or n = 7 and a nested `u` value m precedes m+9 bytes |
+//!
+//! The bytes of the long form are big-endian; for tag `i` they are two's complement (so an
+//! integer of any size is possible), for the other tags an unsigned number.
+//!
+//! Tag `z` is extended; its value selects: 0 float (superseded in R16B, refused), 1 list (a
+//! `u` count, then that many operands), 2 float register (a `u` index), 3 allocation list (a `u`
+//! count, then `u` kind, `u` count pairs), 4 literal (a `u` index into the literal table), 5
+//! typed register (an `x` or `y` operand, then a `u` index into the Type chunk).
+//!
+//! This module only decodes; range checks against the module's tables are `beam_file`'s.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-
-/// A decoded operand.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Operand {
-    /// Tag u: an unsigned number (arities, counts, import indices, flags...).
-    Unsigned(u64),
-    /// Tag i that fits in an i64.
-    Integer(i64),
-    /// Tag i too large for an i64.
-    BigInteger { negative: bool, magnitude_le: Vec<u8> },
-    /// Tag a: index into the atom table (1-based); 0 is `[]`.
-    Atom(u32),
-    X(u32),
-    Y(u32),
-    /// Tag f: a label number (0 means none).
-    Label(u32),
-    /// Tag h.
-    Character(u32),
-    FloatReg(u32),
-    List(Vec<Operand>),
-    /// `(kind, count)`: kind 0 words, 1 floats, 2 funs.
-    AllocList(Vec<(u32, u32)>),
-    /// Index into the literal table.
-    Literal(u32),
-    /// A register with a type from the Type chunk (OTP 25).
-    TypedReg { reg: Box<Operand>, type_index: u32 },
-}
-
-/// Why operand decoding stopped (the caller adds the chunk and offset).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CompactError {
-    Truncated,
-    BadTag,
-    TooLarge,
-    BadExtended(u8),
-}
+use core::fmt;
 
 pub const TAG_U: u8 = 0;
 pub const TAG_I: u8 = 1;
@@ -53,218 +32,313 @@ pub const TAG_F: u8 = 5;
 pub const TAG_H: u8 = 6;
 pub const TAG_Z: u8 = 7;
 
-/// Longest list or allocation list we accept (bounded by the input anyway).
-const MAX_LIST: u64 = 1 << 24;
-
-pub struct Reader<'a> {
-    pub bytes: &'a [u8],
-    pub pos: usize,
+/// One decoded operand.
+///
+/// Invariants of a decoded value: `BigInteger` never fits in an `i64` and its `magnitude_le`
+/// has no high zero bytes; `TypedReg::reg` is `X` or `Y`; `List` holds no `List`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operand {
+    /// Tag u: an unsigned number (arities, counts, live registers, import and string
+    /// indices, flags, label numbers in `label/1`).
+    Unsigned(u64),
+    /// Tag i whose value fits in an `i64`.
+    Integer(i64),
+    /// Tag i too large for an `i64`: sign and magnitude, least significant byte first.
+    BigInteger { negative: bool, magnitude_le: Vec<u8> },
+    /// Tag a: 1-based index into the atom table; 0 is `[]` (nil).
+    Atom(u32),
+    /// Tag x.
+    X(u32),
+    /// Tag y.
+    Y(u32),
+    /// Tag f: a label number; 0 means "no label" (fail by raising).
+    Label(u32),
+    /// Tag h: a character.
+    Character(u32),
+    /// z 2: a float register.
+    FloatReg(u32),
+    /// z 1: a list of operands (select_val pairs, put_tuple2 elements, ...).
+    List(Vec<Operand>),
+    /// z 3: `(kind, count)` pairs; kind 0 words, 1 floats, 2 funs.
+    AllocList(Vec<(u32, u32)>),
+    /// z 4: 0-based index into the literal table (LitT).
+    Literal(u32),
+    /// z 5: a register with a 0-based index into the Type chunk (OTP 25+).
+    TypedReg { reg: Box<Operand>, type_index: u32 },
 }
 
-/// A raw tagged number: tag, and the value as big-endian bytes or a u64.
-enum Raw {
-    Small(u64),
-    Big(Vec<u8>),
+/// Why an operand could not be decoded. The caller adds the chunk and the offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompactError {
+    /// The bytes end inside the operand.
+    Truncated,
+    /// A number of a tag other than i does not fit its width (u64 for u, u32 otherwise).
+    TooLarge { tag: u8 },
+    /// The nested length of a long number is not a small `u` value.
+    BadLengthPrefix,
+    /// z 0: floats in the code stream were superseded by literals in OTP R16B.
+    FloatOperand,
+    /// A z value above 5.
+    UnknownExtendedTag { value: u64 },
+    /// A z sub-operand (count, index, kind) that is not tagged u.
+    ExpectedUnsigned,
+    /// A list inside a list.
+    NestedList,
+    /// An allocation list entry of an unknown kind.
+    BadAllocKind { kind: u64 },
+    /// A typed register whose register is neither x nor y.
+    TypedRegNotRegister,
+}
+
+impl CompactError {
+    /// A short description for error messages.
+    pub fn what(&self) -> &'static str {
+        match self {
+            CompactError::Truncated => "operand truncated",
+            CompactError::TooLarge { .. } => "operand value too large",
+            CompactError::BadLengthPrefix => "bad length prefix of a long number",
+            CompactError::FloatOperand => "float operand (superseded in R16B)",
+            CompactError::UnknownExtendedTag { .. } => "unknown extended (z) tag",
+            CompactError::ExpectedUnsigned => "extended operand part is not tagged u",
+            CompactError::NestedList => "list inside a list",
+            CompactError::BadAllocKind { .. } => "unknown allocation list kind",
+            CompactError::TypedRegNotRegister => "typed register is not an x or y register",
+        }
+    }
+}
+
+impl fmt::Display for CompactError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CompactError::TooLarge { tag } => write!(f, "{} (tag {})", self.what(), tag),
+            CompactError::UnknownExtendedTag { value } => write!(f, "{} {}", self.what(), value),
+            CompactError::BadAllocKind { kind } => write!(f, "{} {}", self.what(), kind),
+            _ => f.write_str(self.what()),
+        }
+    }
+}
+
+/// A number as read from the stream: a short form's value, or a long form's bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number<'a> {
+    /// At most 11 bits.
+    Short(u64),
+    /// Big-endian, two or more bytes.
+    Long(&'a [u8]),
+}
+
+/// Decodes operands from a byte slice, front to back.
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
         Reader { bytes, pos: 0 }
     }
-    fn byte(&mut self) -> Result<u8, CompactError> {
-        let b = *self.bytes.get(self.pos).ok_or(CompactError::Truncated)?;
-        self.pos += 1;
-        Ok(b)
+
+    /// Bytes consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
     }
-    pub fn at_end(&self) -> bool {
+
+    pub fn is_at_end(&self) -> bool {
         self.pos >= self.bytes.len()
     }
 
-    fn raw(&mut self, first: u8) -> Result<Raw, CompactError> {
-        if first & 0x08 == 0 {
-            return Ok(Raw::Small((first >> 4) as u64));
-        }
-        if first & 0x10 == 0 {
-            let lo = self.byte()? as u64;
-            return Ok(Raw::Small((((first as u64) & 0xe0) << 3) | lo));
-        }
-        let mut n = (first >> 5) as usize + 2;
-        if n == 9 {
-            let b = self.byte()?;
-            let len = match self.raw(b)? {
-                Raw::Small(v) if b & 0x07 == TAG_U => v,
-                _ => return Err(CompactError::BadTag),
-            };
-            n = usize::try_from(len).map_err(|_| CompactError::TooLarge)?.checked_add(9).ok_or(CompactError::TooLarge)?;
-        }
-        if self.bytes.len() - self.pos < n {
-            return Err(CompactError::Truncated);
-        }
-        let s = &self.bytes[self.pos..self.pos + n];
-        self.pos += n;
-        Ok(Raw::Big(s.to_vec()))
+    pub fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
     }
 
-    fn unsigned_of(r: Raw) -> Result<u64, CompactError> {
-        match r {
-            Raw::Small(v) => Ok(v),
-            Raw::Big(b) => {
-                // Leading zero bytes are allowed (a positive number with the top bit set).
-                let sig: &[u8] = {
-                    let z = b.iter().take_while(|&&x| x == 0).count();
-                    &b[z..]
-                };
-                if sig.len() > 8 {
-                    return Err(CompactError::TooLarge);
+    /// One raw byte (an opcode).
+    pub fn read_u8(&mut self) -> Result<u8, CompactError> {
+        let byte = *self.bytes.get(self.pos).ok_or(CompactError::Truncated)?;
+        self.pos += 1;
+        Ok(byte)
+    }
+
+    fn read_bytes(&mut self, count: usize) -> Result<&'a [u8], CompactError> {
+        let end = self.pos.checked_add(count).ok_or(CompactError::Truncated)?;
+        let bytes = self.bytes.get(self.pos..end).ok_or(CompactError::Truncated)?;
+        self.pos = end;
+        Ok(bytes)
+    }
+
+    /// A tag and its number, without interpreting either.
+    fn read_tagged(&mut self) -> Result<(u8, Number<'a>), CompactError> {
+        let first = self.read_u8()?;
+        let tag = first & 0x07;
+        if first & 0x08 == 0 {
+            return Ok((tag, Number::Short(u64::from(first >> 4))));
+        }
+        if first & 0x10 == 0 {
+            let low = self.read_u8()?;
+            return Ok((tag, Number::Short((u64::from(first >> 5) << 8) | u64::from(low))));
+        }
+        let length_code = first >> 5;
+        let count = if length_code < 7 {
+            usize::from(length_code) + 2
+        } else {
+            match self.read_tagged()? {
+                (TAG_U, Number::Short(n)) => {
+                    usize::try_from(n).ok().and_then(|n| n.checked_add(9)).ok_or(CompactError::BadLengthPrefix)?
                 }
-                Ok(sig.iter().fold(0u64, |v, &x| (v << 8) | x as u64))
+                _ => return Err(CompactError::BadLengthPrefix),
+            }
+        };
+        Ok((tag, Number::Long(self.read_bytes(count)?)))
+    }
+
+    /// A number of any tag but i, as an unsigned value.
+    fn read_unsigned_of(&mut self, tag: u8, number: Number<'a>) -> Result<u64, CompactError> {
+        match number {
+            Number::Short(v) => Ok(v),
+            Number::Long(bytes) => {
+                let split = bytes.len().saturating_sub(8);
+                if bytes[..split].iter().any(|&b| b != 0) {
+                    return Err(CompactError::TooLarge { tag });
+                }
+                Ok(bytes[split..].iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)))
             }
         }
     }
 
-    fn u32_of(r: Raw) -> Result<u32, CompactError> {
-        u32::try_from(Self::unsigned_of(r)?).map_err(|_| CompactError::TooLarge)
+    /// A sub-operand of an extended operand, which must be tagged u.
+    fn read_u(&mut self) -> Result<u64, CompactError> {
+        let (tag, number) = self.read_tagged()?;
+        if tag != TAG_U {
+            return Err(CompactError::ExpectedUnsigned);
+        }
+        self.read_unsigned_of(tag, number)
     }
 
-    /// Reads a tag-u number.
-    pub fn unsigned(&mut self) -> Result<u64, CompactError> {
-        let b = self.byte()?;
-        if b & 0x07 != TAG_U {
-            return Err(CompactError::BadTag);
-        }
-        Self::unsigned_of(self.raw(b)?)
+    fn read_u32(&mut self) -> Result<u32, CompactError> {
+        let v = self.read_u()?;
+        u32::try_from(v).map_err(|_| CompactError::TooLarge { tag: TAG_U })
     }
 
-    /// Reads one operand.
-    pub fn operand(&mut self) -> Result<Operand, CompactError> {
-        let b = self.byte()?;
-        let tag = b & 0x07;
-        if tag == TAG_Z {
-            return self.extended(b >> 4);
-        }
-        let raw = self.raw(b)?;
+    /// A value tagged u (used for lengths outside the code stream, e.g. long atom counts).
+    pub fn read_unsigned(&mut self) -> Result<u64, CompactError> {
+        self.read_u()
+    }
+
+    /// The next operand.
+    pub fn read_operand(&mut self) -> Result<Operand, CompactError> {
+        self.read_operand_in(false)
+    }
+
+    fn read_operand_in(&mut self, in_list: bool) -> Result<Operand, CompactError> {
+        let (tag, number) = self.read_tagged()?;
+        let small = |reader: &mut Self, number| -> Result<u32, CompactError> {
+            let v = reader.read_unsigned_of(tag, number)?;
+            u32::try_from(v).map_err(|_| CompactError::TooLarge { tag })
+        };
         Ok(match tag {
-            TAG_U => Operand::Unsigned(Self::unsigned_of(raw)?),
-            TAG_I => match raw {
-                Raw::Small(v) => Operand::Integer(v as i64),
-                Raw::Big(bytes) => integer_of(&bytes),
-            },
-            TAG_A => Operand::Atom(Self::u32_of(raw)?),
-            TAG_X => Operand::X(Self::u32_of(raw)?),
-            TAG_Y => Operand::Y(Self::u32_of(raw)?),
-            TAG_F => Operand::Label(Self::u32_of(raw)?),
-            TAG_H => Operand::Character(Self::u32_of(raw)?),
-            _ => return Err(CompactError::BadTag),
+            TAG_U => Operand::Unsigned(self.read_unsigned_of(tag, number)?),
+            TAG_I => integer(number),
+            TAG_A => Operand::Atom(small(self, number)?),
+            TAG_X => Operand::X(small(self, number)?),
+            TAG_Y => Operand::Y(small(self, number)?),
+            TAG_F => Operand::Label(small(self, number)?),
+            TAG_H => Operand::Character(small(self, number)?),
+            _ => {
+                let value = self.read_unsigned_of(tag, number)?;
+                self.read_extended(value, in_list)?
+            }
         })
     }
 
-    fn extended(&mut self, ext: u8) -> Result<Operand, CompactError> {
-        match ext {
+    fn read_extended(&mut self, value: u64, in_list: bool) -> Result<Operand, CompactError> {
+        match value {
+            0 => Err(CompactError::FloatOperand),
             1 => {
-                let n = self.unsigned()?;
-                if n > MAX_LIST || n as usize > self.bytes.len() - self.pos {
-                    return Err(CompactError::TooLarge);
+                if in_list {
+                    return Err(CompactError::NestedList);
                 }
-                let mut v = Vec::with_capacity(n as usize);
-                for _ in 0..n {
-                    v.push(self.operand()?);
+                let count = self.read_u()?;
+                // Every element takes at least one byte: cap the reservation by the input.
+                let mut items = Vec::with_capacity(bounded(count, self.remaining()));
+                for _ in 0..count {
+                    items.push(self.read_operand_in(true)?);
                 }
-                Ok(Operand::List(v))
+                Ok(Operand::List(items))
             }
-            2 => {
-                let b = self.byte()?;
-                Ok(Operand::FloatReg(Self::u32_of(self.raw(b)?)?))
-            }
+            2 => Ok(Operand::FloatReg(self.read_u32()?)),
             3 => {
-                let n = self.unsigned()?;
-                if n > MAX_LIST || n as usize > self.bytes.len() - self.pos {
-                    return Err(CompactError::TooLarge);
+                let count = self.read_u()?;
+                let mut items = Vec::with_capacity(bounded(count, self.remaining() / 2));
+                for _ in 0..count {
+                    let kind = self.read_u()?;
+                    if kind > 2 {
+                        return Err(CompactError::BadAllocKind { kind });
+                    }
+                    items.push((kind as u32, self.read_u32()?));
                 }
-                let mut v = Vec::with_capacity(n as usize);
-                for _ in 0..n {
-                    let kind = u32::try_from(self.unsigned()?).map_err(|_| CompactError::TooLarge)?;
-                    let count = u32::try_from(self.unsigned()?).map_err(|_| CompactError::TooLarge)?;
-                    v.push((kind, count));
-                }
-                Ok(Operand::AllocList(v))
+                Ok(Operand::AllocList(items))
             }
-            4 => {
-                let i = self.unsigned()?;
-                Ok(Operand::Literal(u32::try_from(i).map_err(|_| CompactError::TooLarge)?))
-            }
+            4 => Ok(Operand::Literal(self.read_u32()?)),
             5 => {
-                let reg = self.operand()?;
-                if !matches!(reg, Operand::X(_) | Operand::Y(_)) {
-                    return Err(CompactError::BadExtended(5));
-                }
-                let t = self.unsigned()?;
-                Ok(Operand::TypedReg { reg: Box::new(reg), type_index: u32::try_from(t).map_err(|_| CompactError::TooLarge)? })
+                let (tag, number) = self.read_tagged()?;
+                let index =
+                    u32::try_from(self.read_unsigned_of(tag, number)?).map_err(|_| CompactError::TooLarge { tag })?;
+                let reg = match tag {
+                    TAG_X => Operand::X(index),
+                    TAG_Y => Operand::Y(index),
+                    _ => return Err(CompactError::TypedRegNotRegister),
+                };
+                let type_index = self.read_u32()?;
+                Ok(Operand::TypedReg { reg: Box::new(reg), type_index })
             }
-            e => Err(CompactError::BadExtended(e)),
+            _ => Err(CompactError::UnknownExtendedTag { value }),
         }
     }
 }
 
-/// A two's complement big-endian integer.
-fn integer_of(bytes: &[u8]) -> Operand {
+fn bounded(count: u64, limit: usize) -> usize {
+    usize::try_from(count).map_or(limit, |c| c.min(limit))
+}
+
+/// Interprets a tag-i number: a short form is non-negative, a long form two's complement.
+fn integer(number: Number<'_>) -> Operand {
+    match number {
+        Number::Short(v) => Operand::Integer(v as i64),
+        Number::Long(bytes) => integer_from_be_twos_complement(bytes),
+    }
+}
+
+/// The integer that `bytes` (big-endian two's complement, any length) denote.
+pub fn integer_from_be_twos_complement(bytes: &[u8]) -> Operand {
     let negative = bytes.first().is_some_and(|&b| b & 0x80 != 0);
     if bytes.len() <= 8 {
-        let mut v: i64 = if negative { -1 } else { 0 };
-        for &b in bytes {
-            v = (v << 8) | b as i64;
-        }
-        return Operand::Integer(v);
+        // Sign-extend into a word: start from all ones when negative.
+        let start = if negative { -1i64 } else { 0 };
+        return Operand::Integer(bytes.iter().fold(start, |v, &b| (v << 8) | i64::from(b)));
     }
-    // Magnitude of a two's complement number, little-endian.
-    let mut le: Vec<u8> = bytes.iter().rev().copied().collect();
+    // Magnitude, least significant byte first: negate the two's complement if negative.
+    let mut magnitude_le: Vec<u8> = bytes.iter().rev().copied().collect();
     if negative {
-        // Negate: invert and add one.
-        let mut carry = 1u16;
-        for b in le.iter_mut() {
-            let v = (!*b) as u16 + carry;
-            *b = v as u8;
-            carry = v >> 8;
+        let mut carry = true;
+        for b in magnitude_le.iter_mut() {
+            let (inverted, overflow) = (!*b).overflowing_add(u8::from(carry));
+            *b = inverted;
+            carry = carry && overflow;
         }
     }
-    while le.last() == Some(&0) {
-        le.pop();
+    while magnitude_le.last() == Some(&0) {
+        magnitude_le.pop();
     }
-    if le.len() <= 8 {
-        let mag = le.iter().rev().fold(0u64, |v, &b| (v << 8) | b as u64);
-        if negative && mag <= i64::MAX as u64 + 1 {
-            return Operand::Integer((mag as i64).wrapping_neg());
+    if magnitude_le.len() <= 8 {
+        let mut word = 0u64;
+        for &b in magnitude_le.iter().rev() {
+            word = (word << 8) | u64::from(b);
         }
-        if !negative && mag <= i64::MAX as u64 {
-            return Operand::Integer(mag as i64);
+        if !negative && word <= i64::MAX as u64 {
+            return Operand::Integer(word as i64);
+        }
+        if negative && word <= 1u64 << 63 {
+            return Operand::Integer((word as i64).wrapping_neg());
         }
     }
-    Operand::BigInteger { negative, magnitude_le: le }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn one(bytes: &[u8]) -> Operand {
-        let mut r = Reader::new(bytes);
-        let o = r.operand().unwrap();
-        assert!(r.at_end());
-        o
-    }
-
-    #[test]
-    fn small_and_medium_values() {
-        assert_eq!(one(&[0x30 | TAG_X]), Operand::X(3));
-        assert_eq!(one(&[0x08 | 0x20 | TAG_U, 0x10]), Operand::Unsigned(0x110));
-        assert_eq!(one(&[0x18 | TAG_I, 0xff, 0xfe]), Operand::Integer(-2));
-        assert_eq!(one(&[0x18 | TAG_I, 0x00, 0x80]), Operand::Integer(128));
-    }
-
-    #[test]
-    fn truncation_is_an_error() {
-        let mut r = Reader::new(&[0x18 | TAG_I, 0xff]);
-        assert_eq!(r.operand(), Err(CompactError::Truncated));
-        let mut r = Reader::new(&[0x17, 0x10]);
-        assert!(r.operand().is_err());
-    }
+    Operand::BigInteger { negative, magnitude_le }
 }
