@@ -22,7 +22,6 @@ pub mod lists;
 pub mod maps;
 pub mod math;
 pub mod numfmt;
-pub mod os;
 pub mod persistent;
 pub mod proc;
 pub mod time;
@@ -99,7 +98,6 @@ const TABLES: &[&[BifEntry]] = &[
     time::BIFS,
     unicode::BIFS,
     persistent::BIFS,
-    os::BIFS,
     timer::BIFS,
 ];
 
@@ -126,4 +124,18 @@ pub fn lookup(module: Term, function: Term, arity: u32) -> Option<BifFn> {
 /// Every registered BIF (for tests and `erlang:system_info`).
 pub fn all() -> impl Iterator<Item = &'static BifEntry> {
     TABLES.iter().flat_map(|t| t.iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two tables registering the same `M:F/A` would make one of them dead code silently.
+    #[test]
+    fn every_bif_is_registered_once() {
+        let mut seen = hashbrown::HashSet::new();
+        for e in all() {
+            assert!(seen.insert((e.module, e.name, e.arity)), "{}:{}/{} registered twice", e.module, e.name, e.arity);
+        }
+    }
 }
