@@ -1,17 +1,22 @@
 //! The hosted personality: Linux/macOS through std.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use beamos_vm::platform::{Platform, PlatformError};
 
 pub struct HostedPlatform {
     origin: Instant,
+    /// os:putenv/unsetenv changes, over the process environment. Kept here rather than in the
+    /// process environment because `std::env::set_var` is unsound with other threads running.
+    env: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl Default for HostedPlatform {
     fn default() -> Self {
-        HostedPlatform { origin: Instant::now() }
+        HostedPlatform { origin: Instant::now(), env: Mutex::new(HashMap::new()) }
     }
 }
 
@@ -52,6 +57,21 @@ impl Platform for HostedPlatform {
         Ok(rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
     }
     fn getenv(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok()
+        match self.env.lock().map(|e| e.get(name).cloned()) {
+            Ok(Some(v)) => v,
+            _ => std::env::var(name).ok(),
+        }
+    }
+    fn setenv(&self, name: &str, value: Option<&str>) -> Result<(), PlatformError> {
+        let mut env = self.env.lock().map_err(|_| PlatformError::Other)?;
+        env.insert(name.to_string(), value.map(str::to_string));
+        Ok(())
+    }
+    fn environ(&self) -> Vec<(String, String)> {
+        let overlay = self.env.lock().map(|e| e.clone()).unwrap_or_default();
+        let mut all: Vec<(String, String)> =
+            std::env::vars_os().filter(|(k, _)| !overlay.contains_key(&*k.to_string_lossy())).map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect();
+        all.extend(overlay.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
+        all
     }
 }

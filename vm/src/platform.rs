@@ -39,4 +39,12 @@ pub trait Platform: Send + Sync {
     fn getenv(&self, _name: &str) -> Option<String> {
         None
     }
+    /// Sets (`Some`) or removes (`None`) an environment variable (os:putenv, os:unsetenv).
+    fn setenv(&self, _name: &str, _value: Option<&str>) -> Result<(), PlatformError> {
+        Err(PlatformError::NotSupported)
+    }
+    /// The whole environment (os:env/0, so os:getenv/0).
+    fn environ(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }

@@ -47,6 +47,14 @@ pub enum Timer {
     Send { dest: Term, msg: Term, frag: Option<beamos_gc::heap::Fragment>, ref_id: u128, deadline: u64 },
 }
 
+/// Where a process is, as process_info's `status` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProcState {
+    Running,
+    Runnable,
+    Waiting,
+}
+
 /// How a run of the VM ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunEnd {
@@ -227,6 +235,19 @@ impl Vm {
             return None;
         }
         self.procs.read().get(&pid.pid_number()).cloned()
+    }
+
+    /// Runs `f` on process `pid` where it rests (parked or in the run queue), with the signals
+    /// still in its inbox. `None` if it is not alive or is the one running now.
+    pub fn with_process<R>(&self, pid: Term, f: impl FnOnce(&Process, ProcState, &VecDeque<Signal>) -> R) -> Option<R> {
+        let sh = self.shared(pid)?;
+        let inbox = sh.inbox.lock();
+        if let Some(p) = sh.parked.lock().as_deref() {
+            return Some(f(p, ProcState::Waiting, &inbox));
+        }
+        let q = self.runq.lock();
+        let p = q.iter().find(|p| p.id == sh.id)?;
+        Some(f(p, ProcState::Runnable, &inbox))
     }
 
     /// Sends a signal; makes the receiver runnable if it was waiting. False if it is gone.

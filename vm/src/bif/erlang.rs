@@ -113,6 +113,8 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "phash", 2, phash_2),
     bif("erlang", "float_to_list", 1, float_to_list_1),
     bif("erlang", "float_to_binary", 1, float_to_binary_1),
+    bif("erlang", "float_to_list", 2, float_to_list_2),
+    bif("erlang", "float_to_binary", 2, float_to_binary_2),
     bif("erlang", "list_to_float", 1, list_to_float_1),
     bif("erlang", "binary_to_float", 1, binary_to_float_1),
     bif("erlang", "fun_info", 2, fun_info_2),
@@ -560,25 +562,18 @@ fn integer_to_binary_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn parse_int(ctx: &mut Ctx, s: &[u8], base: Term) -> BifResult {
     let Some(b) = base.as_small().filter(|b| (2..=36).contains(b)) else { return super::badarg_r() };
-    let (neg, digits) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(|&c| (c as char).is_digit(b as u32)) {
-        return super::badarg_r();
+    match numfmt::parse_integer(s, b as u32) {
+        Some(v) => Ok(super::string::int_value_term(ctx, &v)),
+        None => super::badarg_r(),
     }
-    let Some(mag) = num_bigint::BigInt::parse_bytes(digits, b as u32) else { return super::badarg_r() };
-    let v = if neg { -mag } else { mag };
-    Ok(terms::bignum(ctx.heap(), &v))
 }
 
 fn list_to_integer_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(s) = terms::byte_list(a[0]) else { return super::badarg_r() };
+    let Some(s) = super::string::low_byte_list(a[0]) else { return super::badarg_r() };
     parse_int(ctx, &s, Term::small(10))
 }
 fn list_to_integer_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(s) = terms::byte_list(a[0]) else { return super::badarg_r() };
+    let Some(s) = super::string::low_byte_list(a[0]) else { return super::badarg_r() };
     parse_int(ctx, &s, a[1])
 }
 fn binary_to_integer_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -724,15 +719,55 @@ fn error_2(_c: &mut Ctx, a: &[Term]) -> BifResult {
 fn throw_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     Err(Exc::Throw(a[0]))
 }
-fn raise_3(_c: &mut Ctx, a: &[Term]) -> BifResult {
+/// `erlang:raise/3`. A bad class or stack trace is not an exception: the BIF returns the atom
+/// `badarg`. Frames are checked as ERTS does (bif.c): `{M,F,A,Loc}`, `{M,F,A}`, `{Fun,Args}`,
+/// `{Fun,Args,Loc}` with Loc a list; the short forms get an empty location, and the trace is
+/// cut to the backtrace depth (8).
+fn raise_3(c: &mut Ctx, a: &[Term]) -> BifResult {
     let class = a[0];
     if class != am::ERROR && class != am::EXIT && class != am::THROW {
-        return super::badarg_r();
+        return Ok(am::BADARG);
     }
-    if terms::list_length(a[2]).is_none() {
-        return super::badarg_r();
+    let Some(frames) = terms::list_to_vec(a[2]) else { return Ok(am::BADARG) };
+    let mut must_copy = frames.len() > 8;
+    for &f in &frames {
+        let Some(e) = terms::tuple_elems(f) else { return Ok(am::BADARG) };
+        let is_fun = |t: Term| terms::closure_parts(t).is_some() || terms::export_of_fun(t).is_some();
+        let loc = match e.len() {
+            2 if is_fun(e[0]) => {
+                must_copy = true;
+                Term::NIL
+            }
+            3 if is_fun(e[0]) => e[2],
+            3 if e[0].is_atom() && e[1].is_atom() => {
+                must_copy = true;
+                Term::NIL
+            }
+            4 if e[0].is_atom() && e[1].is_atom() => e[3],
+            _ => return Ok(am::BADARG),
+        };
+        if !loc.is_list_or_nil() {
+            return Ok(am::BADARG);
+        }
     }
-    Err(Exc::Raise { class, reason: a[1], stacktrace: a[2] })
+    let stacktrace = if must_copy {
+        let out: Vec<Term> = frames
+            .iter()
+            .take(8)
+            .map(|&f| {
+                let e = terms::tuple_elems(f).unwrap_or(&[]);
+                match e.len() {
+                    2 => terms::tuple(c.heap(), &[e[0], e[1], Term::NIL]),
+                    3 if e[0].is_atom() => terms::tuple(c.heap(), &[e[0], e[1], e[2], Term::NIL]),
+                    _ => f,
+                }
+            })
+            .collect();
+        terms::list(c.heap(), &out)
+    } else {
+        a[2]
+    };
+    Err(Exc::Raise { class, reason: a[1], stacktrace })
 }
 
 fn apply_2(_c: &mut Ctx, a: &[Term]) -> BifResult {
@@ -862,35 +897,56 @@ fn float_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(terms::binary(ctx.heap(), s.as_bytes()))
 }
 
-fn parse_float(s: &[u8]) -> Option<f64> {
-    // Digits on both sides of the point, optional exponent.
-    let txt = core::str::from_utf8(s).ok()?;
-    let body = txt.strip_prefix(['+', '-']).unwrap_or(txt);
-    let (mant, exp) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let (ip, fp) = mant.split_once('.')?;
-    if ip.is_empty() || fp.is_empty() || !ip.bytes().all(|c| c.is_ascii_digit()) || !fp.bytes().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    if let Some(e) = exp {
-        let d = e.strip_prefix(['+', '-']).unwrap_or(e);
-        if d.is_empty() || !d.bytes().all(|c| c.is_ascii_digit()) {
+/// The option list of `float_to_list/2` and `float_to_binary/2`, resolved as ERTS does: the
+/// last of `short`, `{decimals,N}`, `{scientific,N}` wins; `compact` anywhere only matters for
+/// `decimals`; a negative scientific precision means 6.
+fn float_format_opts(opts: Term) -> Option<numfmt::FloatFormat> {
+    use numfmt::FloatFormat;
+    let mut fmt = FloatFormat::Default;
+    let mut compact = false;
+    for o in terms::list_to_vec(opts)? {
+        if o == am::COMPACT {
+            compact = true;
+        } else if o == am::SHORT {
+            fmt = FloatFormat::Short;
+        } else if let Some(e) = terms::tuple_elems(o).filter(|e| e.len() == 2) {
+            let (k, n) = (e[0], e[1].as_small()?);
+            if k == am::DECIMALS {
+                fmt = FloatFormat::Decimals { n: u8::try_from(n).ok()?, compact: false };
+            } else if k == am::SCIENTIFIC {
+                fmt = FloatFormat::Scientific(if n < 0 { 6 } else { u8::try_from(n).ok()? });
+            } else {
+                return None;
+            }
+        } else {
             return None;
         }
     }
-    let f: f64 = txt.parse().ok()?;
-    if f.is_finite() {
-        Some(f)
-    } else {
-        None
+    if let FloatFormat::Decimals { n, .. } = fmt {
+        fmt = FloatFormat::Decimals { n, compact };
     }
+    Some(fmt)
+}
+
+fn float_to_text(a: &[Term]) -> Result<alloc::string::String, Exc> {
+    let f = terms::float_value(a[0]).ok_or(super::badarg())?;
+    let fmt = float_format_opts(a[1]).ok_or(super::badarg())?;
+    numfmt::float_to_string(f, fmt).map_err(|()| super::badarg())
+}
+
+fn float_to_list_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let s = float_to_text(a)?;
+    Ok(terms::string(ctx.heap(), &s))
+}
+
+fn float_to_binary_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let s = float_to_text(a)?;
+    Ok(terms::binary(ctx.heap(), s.as_bytes()))
 }
 
 fn list_to_float_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let Some(s) = terms::byte_list(a[0]) else { return super::badarg_r() };
-    match parse_float(&s) {
+    match numfmt::parse_float(&s) {
         Some(f) => Ok(terms::float(ctx.heap(), f)),
         None => super::badarg_r(),
     }
@@ -898,7 +954,7 @@ fn list_to_float_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn binary_to_float_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let Some(s) = terms::binary_bytes(a[0]).map(|b| b.to_vec()) else { return super::badarg_r() };
-    match parse_float(&s) {
+    match numfmt::parse_float(&s) {
         Some(f) => Ok(terms::float(ctx.heap(), f)),
         None => super::badarg_r(),
     }
@@ -922,6 +978,10 @@ fn fun_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             Term::small(e.index as i64)
         } else if item == am::UNIQ {
             Term::small(e.old_uniq as i64)
+        } else if item == am::NEW_INDEX {
+            Term::small(e.index as i64)
+        } else if item == am::NEW_UNIQ {
+            terms::binary(ctx.heap(), &e.md5_uniq)
         } else if item == am::PID {
             ctx.proc.pid
         } else {
@@ -938,7 +998,7 @@ fn fun_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             Term::NIL
         } else if item == am::TYPE {
             am::EXTERNAL
-        } else if item == am::PID || item == am::INDEX || item == am::UNIQ {
+        } else if [am::PID, am::INDEX, am::UNIQ, am::NEW_INDEX, am::NEW_UNIQ].contains(&item) {
             am::UNDEFINED
         } else {
             return super::badarg_r();

@@ -20,10 +20,13 @@ pub mod erlang;
 pub mod etf;
 pub mod lists;
 pub mod maps;
+pub mod misc;
 pub mod math;
 pub mod numfmt;
 pub mod persistent;
 pub mod proc;
+pub mod procinfo;
+pub mod string;
 pub mod time;
 pub mod timer;
 pub mod unicode;
@@ -92,6 +95,7 @@ const TABLES: &[&[BifEntry]] = &[
     lists::BIFS,
     maps::BIFS,
     proc::BIFS,
+    procinfo::BIFS,
     etf::BIFS,
     binary::BIFS,
     math::BIFS,
@@ -99,6 +103,8 @@ const TABLES: &[&[BifEntry]] = &[
     unicode::BIFS,
     persistent::BIFS,
     timer::BIFS,
+    string::BIFS,
+    misc::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

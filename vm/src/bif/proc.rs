@@ -52,7 +52,6 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "yield", 0, yield_0),
     bif("erlang", "group_leader", 0, group_leader_0),
     bif("erlang", "group_leader", 2, group_leader_2),
-    bif("erlang", "process_info", 2, process_info_2),
     bif("erlang", "garbage_collect", 0, garbage_collect_0),
     bif("erlang", "make_ref", 0, make_ref_0),
 ];
@@ -163,9 +162,10 @@ pub fn send(ctx: &mut Ctx, to: Term, msg: Term) -> BifResult {
         if e[1] != am::NONODE {
             return Ok(msg); // no distribution yet: dropped, as to an unreachable node
         }
+        // `{Name, node()} ! Msg` to an unregistered name is silently dropped (as ERTS does).
         match ctx.vm.whereis(e[0]) {
             Some(p) => p,
-            None => return super::badarg_r(),
+            None => return Ok(msg),
         }
     } else if to.is_local_port() {
         return Ok(msg);
@@ -508,78 +508,6 @@ fn group_leader_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         ctx.proc.group_leader = a[0];
     }
     Ok(am::TRUE)
-}
-
-fn process_info_item(ctx: &mut Ctx, item: Term) -> Option<Term> {
-    let v = if item == am::MESSAGE_QUEUE_LEN {
-        let mut x = [];
-        receive::handle_signals(ctx.vm, ctx.proc, &mut x);
-        Term::small(ctx.proc.mailbox.len() as i64)
-    } else if item == am::MESSAGES {
-        let mut x = [];
-        receive::handle_signals(ctx.vm, ctx.proc, &mut x);
-        let m: Vec<Term> = ctx.proc.mailbox.iter().copied().collect();
-        terms::list(ctx.heap(), &m)
-    } else if item == am::LINKS {
-        let l = ctx.proc.links.clone();
-        terms::list(ctx.heap(), &l)
-    } else if item == am::DICTIONARY {
-        get_0(ctx, &[]).ok()?
-    } else if item == am::TRAP_EXIT {
-        atom::bool_atom(ctx.proc.trap_exit)
-    } else if item == am::REGISTERED_NAME {
-        match ctx.proc.registered_name {
-            Some(n) => n,
-            None => return Some(Term::NIL),
-        }
-    } else if item == am::HEAP_SIZE {
-        Term::small(ctx.proc.heap.young_size() as i64)
-    } else if item == am::TOTAL_HEAP_SIZE {
-        Term::small(ctx.proc.heap.total_size() as i64)
-    } else if item == am::REDUCTIONS {
-        Term::small(ctx.proc.reductions as i64)
-    } else if item == am::STATUS {
-        am::RUNNING
-    } else if item == am::GROUP_LEADER {
-        ctx.proc.group_leader
-    } else if item == am::PRIORITY {
-        am::NORMAL
-    } else {
-        return None;
-    };
-    Some(terms::tuple(ctx.heap(), &[item, v]))
-}
-
-fn process_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    if !a[0].is_local_pid() {
-        return super::badarg_r();
-    }
-    if a[0] != ctx.proc.pid {
-        if !ctx.vm.is_alive(a[0]) {
-            return Ok(am::UNDEFINED);
-        }
-        return super::badarg_r();
-    }
-    if a[1].is_atom() {
-        let r = process_info_item(ctx, a[1]);
-        return match r {
-            Some(t) if a[1] == am::REGISTERED_NAME && ctx.proc.registered_name.is_none() => {
-                let _ = t;
-                Ok(Term::NIL)
-            }
-            Some(t) => Ok(t),
-            None => super::badarg_r(),
-        };
-    }
-    let Some(items) = terms::list_to_vec(a[1]) else { return super::badarg_r() };
-    let mut out = Vec::new();
-    for it in items {
-        match process_info_item(ctx, it) {
-            Some(t) => out.push(t),
-            None => return super::badarg_r(),
-        }
-    }
-    Ok(terms::list(ctx.heap(), &out))
 }
 
 fn garbage_collect_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {

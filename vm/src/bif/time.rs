@@ -18,10 +18,11 @@
 //! - `statistics(runtime)` is wall-clock time since the VM started (there is no CPU clock);
 //!   reductions are the calling process's; GC, I/O and context-switch counts are zero. The
 //!   "since last call" values are process-global, as in ERTS.
-//! - `os:getpid/0` is `"1"` and `os:env/0` (so `os:getenv/0`) is empty: the platform offers
-//!   neither. `os:getenv/1` asks the platform.
+//! - `os:getpid/0` is `"1"` (the platform offers no process id). `os:env/0` (so
+//!   `os:getenv/0`) and `os:getenv/1` ask the platform.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use beamos_gc::term::MIN_SMALL;
 use beamos_gc::Term;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -65,7 +66,6 @@ pub const BIFS: &[BifEntry] = &[
     bif("os", "perf_counter", 1, perf_counter_1),
     bif("os", "type", 0, os_type_0),
     bif("os", "getpid", 0, os_getpid_0),
-    bif("os", "getenv", 0, os_env_0),
     bif("os", "getenv", 1, os_getenv_1),
     bif("os", "env", 0, os_env_0),
 ];
@@ -412,6 +412,22 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let small = |v: i64| Term::small(v);
     let t = match name {
         "wordsize" => small(8),
+        "endian" => a(if cfg!(target_endian = "little") { "little" } else { "big" }),
+        "system_architecture" => terms::string(ctx.heap(), "x86_64-pc-linux-gnu"),
+        "dirty_cpu_schedulers" | "dirty_cpu_schedulers_online" | "dirty_io_schedulers" => small(1),
+        "c_compiler_used" => {
+            let v = terms::tuple(ctx.heap(), &[small(0), small(0), small(0)]);
+            terms::tuple(ctx.heap(), &[a("rustc"), v])
+        }
+        "check_io" | "allocator" | "alloc_util_allocators" | "info" | "procs" | "loaded" | "dist" => Term::NIL,
+        "ets_limit" => small(8192),
+        "ets_count" => small(0),
+        "outstanding_system_requests_limit" => small(500),
+        "message_queue_data" => a("on_heap"),
+        "async_dist" => am::FALSE,
+        "eager_check_io" => am::TRUE,
+        "port_parallelism" => am::FALSE,
+        "kernel_poll" => am::FALSE,
         "otp_release" => terms::string(ctx.heap(), OTP_RELEASE),
         "version" => terms::string(ctx.heap(), ERTS_VERSION),
         "system_version" => terms::string(ctx.heap(), SYSTEM_VERSION),
@@ -427,7 +443,7 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         "multi_scheduling_blockers" | "normal_multi_scheduling_blockers" | "dist_ctrl" => Term::NIL,
         "thread_pool_size" | "creation" | "trace_control_word" | "port_count" => small(0),
         "smp_support" | "threads" | "time_correction" => am::TRUE,
-        "break_ignored" | "debug_compiled" | "kernel_poll" | "port_parallelism" => am::FALSE,
+        "break_ignored" | "debug_compiled" => am::FALSE,
         "sequential_tracer" => pair(ctx, "sequential_tracer", am::FALSE),
         "emu_type" | "build_type" => a("opt"),
         "emu_flavor" => a("emu"),
@@ -524,8 +540,14 @@ fn os_getpid_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
     Ok(terms::string(ctx.heap(), "1"))
 }
 
-fn os_env_0(_c: &mut Ctx, _a: &[Term]) -> BifResult {
-    Ok(Term::NIL)
+fn os_env_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let vars = ctx.vm.platform.environ();
+    let mut out = Vec::with_capacity(vars.len());
+    for (k, v) in vars {
+        let (k, v) = (terms::string(ctx.heap(), &k), terms::string(ctx.heap(), &v));
+        out.push(terms::tuple(ctx.heap(), &[k, v]));
+    }
+    Ok(terms::list(ctx.heap(), &out))
 }
 
 /// A variable name: a possibly deep list of characters other than NUL and `=` (ERTS's

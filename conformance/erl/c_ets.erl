@@ -1,0 +1,63 @@
+-module(c_ets).
+-export([main/0]).
+
+%% ETS: set, ordered_set, bag, duplicate_bag; insert/lookup/delete/update_counter/match/select/foldl.
+main() ->
+    {Pid, Ref} = spawn_monitor(fun body/0),
+    receive {'DOWN', Ref, process, Pid, _} -> ok end,
+    erlang:halt().
+
+body() ->
+    D = fun erlang:display/1,
+    T = ets:new(t, [set]),
+    D(ets:insert(T, {a, 1})), D(ets:insert(T, [{b, 2}, {c, 3}, {a, 10}])),
+    D(ets:lookup(T, a)), D(ets:lookup(T, z)), D(ets:member(T, b)),
+    D(lists:sort(ets:tab2list(T))), D(ets:info(T, size)),
+    D(ets:insert_new(T, {a, 0})), D(ets:insert_new(T, {d, 4})),
+    D(ets:update_counter(T, b, 5)), D(ets:update_counter(T, b, {2, -1})),
+    D(ets:update_counter(T, z, 1, {z, 100})),
+    D(ets:update_element(T, c, {2, thirty})), D(ets:lookup_element(T, c, 2)),
+    D(ets:delete(T, a)), D(ets:lookup(T, a)),
+    D(lists:sort(ets:match(T, {'$1', '$2'}))),
+    D(lists:sort(ets:match_object(T, {'_', 4}))),
+    D(lists:sort(ets:select(T, [{{'$1', '$2'}, [{is_integer, '$2'}, {'>', '$2', 3}], ['$1']}]))),
+    D(ets:select_count(T, [{{'_', '$1'}, [{is_integer, '$1'}], [true]}])),
+    D(lists:sort(ets:foldl(fun({K, _}, A) -> [K | A] end, [], T))),
+    D(ets:take(T, d)), D(ets:member(T, d)),
+    O = ets:new(o, [ordered_set]),
+    ets:insert(O, [{K, K * K} || K <- [5, 3, 9, 1, 7]]),
+    D(ets:tab2list(O)), D(ets:first(O)), D(ets:last(O)), D(ets:next(O, 3)), D(ets:prev(O, 3)),
+    D(ets:next(O, 9)), D(ets:lookup(O, 7)), D(ets:select(O, [{{'$1', '_'}, [{'<', '$1', 6}], ['$_']}])),
+    D(ets:insert(O, {3.0, float_key})), D(ets:lookup(O, 3)),
+    B = ets:new(b, [bag]),
+    ets:insert(B, [{k, 1}, {k, 2}, {k, 1}, {j, 3}]),
+    D(lists:sort(ets:lookup(B, k))),
+    DB = ets:new(db, [duplicate_bag]),
+    ets:insert(DB, [{k, 1}, {k, 2}, {k, 1}]),
+    D(lists:sort(ets:lookup(DB, k))),
+    D(ets:delete_object(DB, {k, 1})), D(ets:lookup(DB, k)),
+    N = ets:new(c_ets_named, [named_table, public, {keypos, 2}]),
+    D(N),
+    ets:insert(c_ets_named, {rec, key1, data}),
+    D(ets:lookup(c_ets_named, key1)),
+    D(ets:info(c_ets_named, keypos)), D(ets:info(c_ets_named, named_table)),
+    D(ets:info(T, type)), D(ets:info(O, type)), D(ets:info(B, protection)),
+    Big = ets:new(big, [set]),
+    ets:insert(Big, [{I, I} || I <- lists:seq(1, 50000)]),
+    D(ets:info(Big, size)), D(ets:lookup(Big, 40000)),
+    D(ets:delete_all_objects(Big)), D(ets:info(Big, size)),
+    D(ets:delete(Big)),
+    D(t(fun() -> ets:lookup(Big, 1) end)),
+    D(t(fun() -> ets:insert(T, not_a_tuple) end)),
+    D(t(fun() -> ets:insert(T, {}) end)),
+    D(t(fun() -> ets:update_counter(T, c, 1) end)),
+    D(t(fun() -> ets:new(c_ets_named, [named_table]) end)),
+    D(t(fun() -> ets:lookup_element(T, nokey, 2) end)),
+    Self = self(),
+    spawn(fun() -> Self ! {other_reads, ets:lookup(c_ets_named, key1)} end),
+    D(receive {other_reads, R} -> R end),
+    spawn(fun() -> Self ! {other_writes, t(fun() -> ets:insert(T, {x, 1}) end)} end),
+    D(receive {other_writes, W} -> W end),
+    ok.
+
+t(F) -> try {ok, F()} catch C:R -> {C, R} end.

@@ -1,0 +1,37 @@
+-module(c_maps_large).
+-export([main/0]).
+
+%% Large maps (hash array mapped tries): 1,000 and 100,000 keys, updates, removals, equality.
+main() ->
+    D = fun erlang:display/1,
+    M = maps:from_list([{I, I * I} || I <- lists:seq(1, 1000)]),
+    D(map_size(M)),
+    D(maps:get(500, M)),
+    D(lists:sum(maps:values(M))),
+    D(lists:sum(maps:keys(M))),
+    D(lists:sublist(lists:sort(maps:to_list(M)), 5)),
+    M2 = lists:foldl(fun(I, Acc) -> maps:remove(I, Acc) end, M, lists:seq(1, 1000, 2)),
+    D(map_size(M2)),
+    D(lists:sublist(lists:sort(maps:keys(M2)), 10)),
+    M3 = lists:foldl(fun(I, Acc) -> Acc#{I => I} end, #{}, lists:reverse(lists:seq(1, 1000))),
+    M4 = lists:foldl(fun(I, Acc) -> Acc#{I => I} end, #{}, lists:seq(1, 1000)),
+    D(M3 =:= M4),
+    D(M3 == M4),
+    D(maps:fold(fun(K, V, A) -> A + K * V end, 0, M3)),
+    S = maps:from_list([{integer_to_list(I), I} || I <- lists:seq(1, 1000)]),
+    D(maps:get("777", S)),
+    D(lists:sort(maps:keys(maps:filter(fun(_, V) -> V rem 97 =:= 0 end, S)))),
+    Big = maps:from_list([{{k, I}, I} || I <- lists:seq(1, 100000)]),
+    D(map_size(Big)),
+    D(maps:get({k, 99999}, Big)),
+    D(maps:is_key({k, 0}, Big)),
+    D(lists:sum(maps:values(Big))),
+    Mixed = maps:from_list([{I, a} || I <- lists:seq(1, 40)] ++ [{float(I), b} || I <- lists:seq(1, 40)]),
+    D(map_size(Mixed)),
+    D(lists:sublist(lists:sort(maps:to_list(Mixed)), 4)),
+    D(erlang:phash2(lists:sort(maps:to_list(M)))),
+    D(binary_to_term(term_to_binary(M)) =:= M),
+    D(maps:merge(M, M2) =:= M),
+    D(lists:sort(maps:to_list(maps:with([1, 2, 3, 4000], M)))),
+    D(#{1 => a, 2 => b} < M),
+    erlang:halt().

@@ -1,0 +1,36 @@
+-module(c_sets_dict).
+-export([main/0]).
+
+%% sets (v1 and v2 = map-based), dict and orddict; hash-ordered results are sorted before printing.
+main() ->
+    D = fun erlang:display/1,
+    S = sets:from_list([3, 1, 2, 3, 1]),
+    D(lists:sort(sets:to_list(S))), D(sets:size(S)), D(sets:is_element(2, S)),
+    D(lists:sort(sets:to_list(sets:union(S, sets:from_list([9]))))),
+    D(lists:sort(sets:to_list(sets:intersection(S, sets:from_list([2, 3, 4]))))),
+    D(lists:sort(sets:to_list(sets:subtract(S, sets:from_list([1]))))),
+    S2 = sets:from_list([b, a, c], [{version, 2}]),
+    D(S2),
+    D(sets:is_set(S2)), D(sets:is_set(foo)),
+    D(lists:sort(sets:to_list(sets:add_element(d, S2)))),
+    D(sets:fold(fun(X, A) -> A + X end, 0, S)),
+    D(sets:is_subset(sets:from_list([1]), S)),
+    D(lists:sort(sets:to_list(sets:filter(fun(X) -> X > 1 end, S)))),
+    Dt = dict:from_list([{a, 1}, {b, 2}]),
+    D(lists:sort(dict:to_list(Dt))),
+    D(dict:find(a, Dt)), D(dict:find(z, Dt)), D(dict:fetch(b, Dt)),
+    D(lists:sort(dict:to_list(dict:store(c, 3, Dt)))),
+    D(lists:sort(dict:to_list(dict:append(a, x, dict:from_list([{a, [w]}]))))),
+    D(lists:sort(dict:to_list(dict:update_counter(a, 5, Dt)))),
+    D(lists:sort(dict:fetch_keys(Dt))), D(dict:size(Dt)), D(dict:is_key(b, Dt)),
+    D(lists:sort(dict:to_list(dict:merge(fun(_, V1, V2) -> V1 + V2 end, Dt, dict:from_list([{a, 10}]))))),
+    D(lists:sort(dict:to_list(dict:map(fun(_, V) -> -V end, Dt)))),
+    Big = dict:from_list([{I, I} || I <- lists:seq(1, 1000)]),
+    D(dict:size(Big)), D(dict:fetch(777, Big)),
+    Od = orddict:from_list([{b, 2}, {a, 1}, {b, 3}]),
+    D(Od),
+    D(orddict:store(c, 9, Od)), D(orddict:find(a, Od)), D(orddict:fetch(b, Od)),
+    D(orddict:erase(a, Od)), D(orddict:append_list(a, [x, y], orddict:from_list([{a, []}]))),
+    D(orddict:update_counter(z, 1, Od)), D(orddict:fold(fun(K, V, A) -> [{V, K} | A] end, [], Od)),
+    D(orddict:merge(fun(_, X, Y) -> X * Y end, Od, [{b, 10}])),
+    erlang:halt().

@@ -1,0 +1,38 @@
+-module(c_string_mod).
+-export([main/0]).
+
+%% string module (modern and classic API).
+main() ->
+    D = fun erlang:display/1,
+    D(string:split("a,b,c", ",")), D(string:split("a,b,c", ",", all)),
+    D(string:split(<<"k=v=w">>, "=", trailing)),
+    D(string:lexemes("  a  b c ", " ")),
+    D(string:trim("  hi  ")), D(string:trim("xxhixx", both, "x")), D(string:trim(<<"\n\tx \r\n">>)),
+    D(string:trim("  hi  ", leading)), D(string:trim("  hi  ", trailing)),
+    D(string:pad("ab", 5)), D(string:pad("ab", 5, leading, $.)), D(string:pad("ab", 6, both)),
+    D(string:find("hello world", "o")), D(string:find("hello world", "o", trailing)),
+    D(string:find("hello", "z")),
+    D(string:replace("a-b-c", "-", "+")), D(string:replace("a-b-c", "-", "+", all)),
+    D(string:slice("hello world", 6)), D(string:slice("hello world", 0, 5)),
+    D(string:prefix("foobar", "foo")), D(string:prefix("foobar", "bar")),
+    D(string:equal("abc", <<"abc">>)), D(string:equal("ABC", "abc", true)),
+    D(string:is_empty("")), D(string:is_empty([[], <<>>])),
+    D(string:take("abc123", "abc")), D(string:take("abc123", "0123456789", true)),
+    D(string:chomp("line\n")), D(string:chomp("line\r\n")),
+    D(string:next_grapheme("abc")), D(string:next_codepoint(<<"é"/utf8>>)),
+    D(string:to_graphemes("ab")),
+    D(string:titlecase("hello")),
+    D(string:join(["a", "b", "c"], ", ")),
+    D(string:tokens("a b,c", " ,")),
+    D(string:substr("hello", 2, 3)),
+    D(string:str("hello", "ll")), D(string:rstr("hello", "l")),
+    D(string:chr("hello", $l)), D(string:copies("ab", 3)),
+    D(string:words("a b  c")), D(string:left("ab", 4, $.)), D(string:right("ab", 4, $.)),
+    D(string:centre("ab", 6)), D(string:to_upper("abc")), D(string:to_lower("ABC")),
+    D(string:strip("  x  ")), D(string:sub_word("a b c", 2)), D(string:span("aabbc", "ab")),
+    D(string:cspan("abc", "c")),
+    D(string:to_integer(<<"42rest">>)), D(string:to_float("3.5")), D(string:to_float("3")),
+    D(string:concat("ab", "cd")),
+    D(string:length(<<"abc">>)),
+    D(string:split("", ",")), D(string:lexemes("", ",")),
+    erlang:halt().

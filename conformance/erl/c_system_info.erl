@@ -1,0 +1,35 @@
+-module(c_system_info).
+-export([main/0]).
+
+%% VM facts that must match the reference on a 64-bit machine.
+main() ->
+    D = fun erlang:display/1,
+    D(erlang:system_info(wordsize)),
+    D(erlang:system_info({wordsize, internal})),
+    D(erlang:system_info({wordsize, external})),
+    D(erlang:system_info(otp_release)),
+    D(is_list(erlang:system_info(version))),
+    D(is_integer(erlang:system_info(schedulers))),
+    D(erlang:system_info(atom_limit) >= 1048576),
+    D(erlang:system_info(process_limit) >= 32768),
+    D(erlang:system_info(smp_support)),
+    D(erlang:system_info(threads)),
+    D(is_integer(erlang:system_info(process_count))),
+    D(node()),
+    D(is_alive()),
+    D(nodes()),
+    D(erlang:is_process_alive(self())),
+    D(is_integer(erlang:monotonic_time())),
+    D(is_integer(erlang:system_time(second)) andalso erlang:system_time(second) > 1600000000),
+    D(erlang:convert_time_unit(1, second, millisecond)),
+    D(erlang:convert_time_unit(1500, millisecond, second)),
+    D(erlang:convert_time_unit(1, second, nanosecond)),
+    {Mega, Sec, Micro} = erlang:timestamp(), D(is_integer(Mega + Sec + Micro)),
+    D(erlang:unique_integer([positive]) > 0),
+    U1 = erlang:unique_integer([monotonic]), U2 = erlang:unique_integer([monotonic]), D(U2 > U1),
+    R1 = make_ref(), R2 = make_ref(), D(R1 =/= R2), D(is_reference(R1)),
+    D(erlang:system_info(machine)),
+    D(erlang:system_info(endian)),
+    D(erlang:system_info(hipe_architecture)),
+    D(erlang:max(1, erlang:system_info(logical_processors_available) =:= unknown orelse 1)),
+    erlang:halt().

@@ -1,0 +1,52 @@
+-module(c_t2b_decode).
+-export([main/0]).
+
+%% binary_to_term round trips, compressed, deterministic, minor_version, [safe], used, and errors.
+main() ->
+    D = fun erlang:display/1,
+    Terms = [0, -5, 1 bsl 100, -(1 bsl 70), 3.25, abc, "str", [1 | 2], {a, {b, [c]}},
+             <<7, 8>>, <<3:5>>, #{k => v, 1 => [2]}, [], {}, #{},
+             maps:from_list([{I, I * I} || I <- lists:seq(1, 100)]),
+             lists:seq(1, 1000), list_to_tuple(lists:seq(1, 500)), list_to_atom([1070, 1085])],
+    [D(binary_to_term(term_to_binary(T)) =:= T) || T <- Terms],
+    [D(binary_to_term(term_to_binary(T, [compressed])) =:= T) || T <- Terms],
+    [D(binary_to_term(term_to_binary(T, [{compressed, 9}, {minor_version, 0}])) =:= T) || T <- Terms],
+    [D(binary_to_term(term_to_binary(T, [deterministic])) =:= T) || T <- Terms],
+    BigMap = maps:from_list([{I, -I} || I <- lists:seq(1, 200)]),
+    BM2 = maps:from_list([{I, -I} || I <- lists:reverse(lists:seq(1, 200))]),
+    D(term_to_binary(BigMap, [deterministic]) =:= term_to_binary(BM2, [deterministic])),
+    D(erlang:phash2(term_to_binary(BigMap, [deterministic]))),
+    D(term_to_binary(#{b => 1, a => 2, c => 3}, [deterministic])),
+    <<131, 80, USize:32, _/binary>> = term_to_binary(lists:duplicate(100, hello), [compressed]),
+    D(USize),
+    D(byte_size(term_to_binary(lists:duplicate(100, hello)))),
+    Z1 = <<131,80,0,0,3,38,120,156,203,97,96,96,72,73,97,96,205,72,205,201,201,31,165,71,233,81,26,147,206,2,0,52,16,250,15>>,
+    D(binary_to_term(Z1) =:= lists:duplicate(100, hello)),
+    Z2 = <<131,80,0,0,0,162,120,218,203,96,202,101,96,96,72,97,160,3,200,102,48,73,36,3,0,0,240,197,21,143>>,
+    D(binary_to_term(Z2)),
+    D(binary_to_term(<<131, 100, 0, 3, 97, 98, 99>>)),
+    D(binary_to_term(<<131, 115, 3, 97, 98, 99>>)),
+    D(binary_to_term(<<131, 119, 2, 208, 174>>)),
+    D(binary_to_term(<<131, 99, "1.50000000000000000000e+00", 0:(31 * 8 - 26 * 8)>>)),
+    D(binary_to_term(<<131, 110, 2, 1, 0, 1>>)),
+    D(binary_to_term(<<131, 110, 1, 0, 0>>)),
+    D(binary_to_term(<<131, 108, 0, 0, 0, 1, 97, 1, 97, 2>>)),
+    D(binary_to_term(<<131, 104, 2, 97, 1, 106>>)),
+    D(binary_to_term(<<131, 116, 0, 0, 0, 1, 100, 0, 1, 107, 97, 5>>)),
+    D(binary_to_term(<<131, 77, 0, 0, 0, 2, 3, 1, 2, 3>>)),
+    D(binary_to_term(term_to_binary(hello), [used])),
+    D(binary_to_term(<<(term_to_binary(hello))/binary, "trailing">>, [used])),
+    D(binary_to_term(<<(term_to_binary({1, 2}))/binary, 0>>)),
+    D(t(fun() -> binary_to_term(<<131, 100, 0, 100, 97>>) end)),
+    D(t(fun() -> binary_to_term(<<>>) end)),
+    D(t(fun() -> binary_to_term(<<130, 97, 1>>) end)),
+    D(t(fun() -> binary_to_term(<<131, 255>>) end)),
+    D(t(fun() -> binary_to_term(<<131, 80, 0, 0, 0, 9, 1, 2, 3>>) end)),
+    D(t(fun() -> binary_to_term(id(abc)) end)),
+    D(t(fun() -> binary_to_term(<<131, 100, 0, 30, "c_t2b_never_existing_atom_9876">>, [safe]) end)),
+    D(t(fun() -> binary_to_term(<<131, 100, 0, 7, "c_t2b_d">>, [safe]) end)),
+    D(t(fun() -> binary_to_term(<<131, 97>>) end)),
+    erlang:halt().
+
+id(X) -> X.
+t(F) -> try {ok, F()} catch C:R -> {C, R} end.
