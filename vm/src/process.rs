@@ -26,8 +26,11 @@ pub enum Signal {
     Link { from: Term },
     Unlink { from: Term },
     /// `from` now monitors this process under `reference`.
-    Monitor { from: Term, reference: Term, frag: Option<Fragment> },
+    Monitor { from: Term, reference: Term, name: Term, frag: Option<Fragment> },
     Demonitor { from: Term, reference: Term, frag: Option<Fragment> },
+    /// A monitored process ended: `msg` is the `{'DOWN', reference, ...}` message, and the
+    /// receiver's monitor under `reference` is gone.
+    Down { reference: Term, msg: Term, frag: Fragment },
     /// The receive timer with this sequence number fired.
     Timeout { seq: u64 },
 }
@@ -68,6 +71,9 @@ pub struct MonitorOut {
 pub struct MonitorIn {
     pub reference: Term,
     pub watcher: Term,
+    /// The registered name the watcher used (an atom), or nil: the 'DOWN' message then names
+    /// the process as `{Name, Node}`.
+    pub name: Term,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -432,12 +432,13 @@ impl Vm {
         }
         for m in &p.monitors_in {
             let mut f = beamos_gc::heap::Fragment::with_capacity(
-                beamos_gc::collect::size_of_term(reason) + beamos_gc::collect::size_of_term(m.reference) + 6,
+                beamos_gc::collect::size_of_term(reason) + beamos_gc::collect::size_of_term(m.reference) + 9,
             );
             let r = terms::copy_into(&mut f, reason);
             let rf = terms::copy_into(&mut f, m.reference);
-            let msg = terms::tuple(&mut f, &[am::DOWN, rf, am::PROCESS, pid, r]);
-            self.send_signal(m.watcher, Signal::Message(msg, Some(f)));
+            let who = if m.name.is_atom() { terms::tuple(&mut f, &[m.name, am::NONODE]) } else { pid };
+            let msg = terms::tuple(&mut f, &[am::DOWN, rf, am::PROCESS, who, r]);
+            self.send_signal(m.watcher, Signal::Down { reference: rf, msg, frag: f });
         }
         for m in &p.monitors_out {
             let (r, f) = copy_to_fragment(m.reference);

@@ -231,7 +231,8 @@ fn abs(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return Ok(terms::int(ctx.heap(), x.abs()));
     }
     if let Some(f) = float_value(a[0]) {
-        return Ok(terms::float(ctx.heap(), f.abs()));
+        // ERTS negates only values below zero, so abs(-0.0) stays -0.0.
+        return Ok(terms::float(ctx.heap(), if f < 0.0 { -f } else { f }));
     }
     match to_bigint(a[0]) {
         Some(b) => Ok(terms::bignum(ctx.heap(), &b.abs())),

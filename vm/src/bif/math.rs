@@ -4,15 +4,72 @@
 //! that is not finite (NaN or an infinity: `math:log(0)`, `math:sqrt(-1)`, `math:pow(0, -1)`)
 //! is `badarith`. Arguments are checked left to right. `math:pi/0` is Erlang code in math.erl.
 //!
-//! ERTS calls the C library, so results are glibc's. `exp`, `pow`, `log` and `log2` are
-//! glibc's own algorithms ([`arm`]) and agree with it bit for bit. The others come from the
-//! `libm` crate (musl's algorithms; glibc uses IBM's and Sun's), which differs from glibc in
+//! ERTS calls the C library, so results are glibc's. With the `system-libm` feature (the
+//! hosted beamos) we call the C library too and agree bit for bit. Without it (the no_std
+//! kernel), `exp`, `pow`, `log` and `log2` are glibc's own algorithms ([`arm`]) and agree with
+//! it bit for bit; the others come from the `libm` crate (musl's algorithms; glibc uses IBM's and Sun's), which differs from glibc in
 //! the last bit for a few percent of inputs (measured on random inputs: sin/cos ~3%,
 //! atan2 ~18%, atanh ~30%; sqrt, ceil, floor and fmod are exact everywhere). The tests
 //! compare each case with erl and list those 1-ulp differences.
 
+// Used by the no_std build; the hosted one calls the C library instead.
+#[cfg_attr(feature = "system-libm", allow(dead_code))]
 mod arm;
+#[cfg_attr(feature = "system-libm", allow(dead_code))]
 mod arm_tables;
+
+/// The functions math.erl's BIFs use: the C library's when it is there (as ERTS), else the
+/// `libm` crate's.
+#[cfg(feature = "system-libm")]
+mod cm {
+    mod ffi {
+        extern "C" {
+            pub fn cos(x: f64) -> f64;
+            pub fn cosh(x: f64) -> f64;
+            pub fn sin(x: f64) -> f64;
+            pub fn sinh(x: f64) -> f64;
+            pub fn tan(x: f64) -> f64;
+            pub fn tanh(x: f64) -> f64;
+            pub fn acos(x: f64) -> f64;
+            pub fn acosh(x: f64) -> f64;
+            pub fn asin(x: f64) -> f64;
+            pub fn asinh(x: f64) -> f64;
+            pub fn atan(x: f64) -> f64;
+            pub fn atanh(x: f64) -> f64;
+            pub fn erf(x: f64) -> f64;
+            pub fn erfc(x: f64) -> f64;
+            pub fn exp(x: f64) -> f64;
+            pub fn log(x: f64) -> f64;
+            pub fn log2(x: f64) -> f64;
+            pub fn log10(x: f64) -> f64;
+            pub fn atan2(y: f64, x: f64) -> f64;
+            pub fn pow(x: f64, y: f64) -> f64;
+        }
+    }
+    macro_rules! one {
+        ($($n:ident),*) => {$(
+            pub fn $n(x: f64) -> f64 {
+                // SAFETY: a pure C math function of one double; no pointers, no state.
+                unsafe { ffi::$n(x) }
+            }
+        )*};
+    }
+    one!(cos, cosh, sin, sinh, tan, tanh, acos, acosh, asin, asinh, atan, atanh, erf, erfc, exp, log, log2, log10);
+    pub fn atan2(y: f64, x: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { ffi::atan2(y, x) }
+    }
+    pub fn pow(x: f64, y: f64) -> f64 {
+        // SAFETY: as above.
+        unsafe { ffi::pow(x, y) }
+    }
+}
+
+#[cfg(not(feature = "system-libm"))]
+mod cm {
+    pub use super::arm::{exp, log, log2, pow};
+    pub use libm::{acos, acosh, asin, asinh, atan, atan2, atanh, cos, cosh, erf, erfc, log10, sin, sinh, tan, tanh};
+}
 
 use beamos_gc::Term;
 
@@ -103,16 +160,16 @@ macro_rules! math2 {
 }
 
 math1! {
-    cos_1 => libm::cos, cosh_1 => libm::cosh, sin_1 => libm::sin, sinh_1 => libm::sinh,
-    tan_1 => libm::tan, tanh_1 => libm::tanh, acos_1 => libm::acos, acosh_1 => libm::acosh,
-    asin_1 => libm::asin, asinh_1 => libm::asinh, atan_1 => libm::atan, atanh_1 => libm::atanh,
-    erf_1 => libm::erf, erfc_1 => libm::erfc, exp_1 => arm::exp, log_1 => arm::log,
-    log2_1 => arm::log2, log10_1 => libm::log10, sqrt_1 => libm::sqrt, ceil_1 => libm::ceil,
+    cos_1 => cm::cos, cosh_1 => cm::cosh, sin_1 => cm::sin, sinh_1 => cm::sinh,
+    tan_1 => cm::tan, tanh_1 => cm::tanh, acos_1 => cm::acos, acosh_1 => cm::acosh,
+    asin_1 => cm::asin, asinh_1 => cm::asinh, atan_1 => cm::atan, atanh_1 => cm::atanh,
+    erf_1 => cm::erf, erfc_1 => cm::erfc, exp_1 => cm::exp, log_1 => cm::log,
+    log2_1 => cm::log2, log10_1 => cm::log10, sqrt_1 => libm::sqrt, ceil_1 => libm::ceil,
     floor_1 => libm::floor,
 }
 
 math2! {
-    atan2_2 => libm::atan2, pow_2 => arm::pow, fmod_2 => libm::fmod,
+    atan2_2 => cm::atan2, pow_2 => cm::pow, fmod_2 => libm::fmod,
 }
 
 #[cfg(test)]

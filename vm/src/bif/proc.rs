@@ -83,7 +83,7 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
         }
         if opts.monitor {
             let r = terms::copy_into(&mut child.heap, mref_copy);
-            child.monitors_in.push(crate::process::MonitorIn { reference: r, watcher: parent_pid });
+            child.monitors_in.push(crate::process::MonitorIn { reference: r, watcher: parent_pid, name: Term::NIL });
         }
     });
     drop(mref_frag);
@@ -254,11 +254,12 @@ fn monitor_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     };
     let r = terms::reference(&mut ctx.proc.heap, ctx.vm.make_ref_id());
     let me = ctx.proc.pid;
+    let name_atom = if name.is_atom() { name } else { terms::tuple_elems(name).map_or(Term::NIL, |e| e[0]) };
     match pid.filter(|&p| ctx.vm.is_alive(p)) {
         Some(p) => {
             ctx.proc.monitors_out.push(MonitorOut { reference: r, target: p, name });
             let (rc, f) = copy_to_fragment(r);
-            ctx.vm.send_signal(p, Signal::Monitor { from: me, reference: rc, frag: Some(f) });
+            ctx.vm.send_signal(p, Signal::Monitor { from: me, reference: rc, name: name_atom, frag: Some(f) });
         }
         None => {
             let who = if name.is_nil() {

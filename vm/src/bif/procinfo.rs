@@ -88,7 +88,7 @@ impl<'a> View<'a> {
         let mut monitored_by: Vec<Term> = p.monitors_in.iter().map(|m| m.watcher).collect();
         for s in inbox {
             match s {
-                Signal::Message(m, _) => mailbox.push(*m),
+                Signal::Message(m, _) | Signal::Down { msg: m, .. } => mailbox.push(*m),
                 Signal::Link { from } if !links.contains(from) => links.push(*from),
                 Signal::Unlink { from } => links.retain(|l| l != from),
                 Signal::Monitor { from, .. } => monitored_by.push(*from),

@@ -55,11 +55,16 @@ pub fn handle_signals(_vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outc
                 }
             }
             Signal::Unlink { from } => p.links.retain(|&l| l != from),
-            Signal::Monitor { from, reference, frag } => {
+            Signal::Monitor { from, reference, name, frag } => {
                 if let Some(f) = frag {
                     p.heap.attach_fragment(f);
                 }
-                p.monitors_in.push(MonitorIn { reference, watcher: from });
+                p.monitors_in.push(MonitorIn { reference, watcher: from, name });
+            }
+            Signal::Down { reference, msg, frag } => {
+                p.heap.attach_fragment(frag);
+                p.monitors_out.retain(|m| !crate::compare::eq_exact(m.reference, reference));
+                p.mailbox.push_back(msg);
             }
             Signal::Timeout { seq } => {
                 if seq == p.timer_seq && p.timer_deadline.is_some() {
