@@ -631,10 +631,16 @@ pub fn iolist_bits(t: Term, allow_bits: bool) -> Option<(Vec<u8>, usize)> {
         } else if let Some((h, tl)) = terms::cons_parts(t) {
             stack.push(tl);
             if let Some(c) = h.as_small() {
-                if !(0..=255).contains(&c) || bits % 8 != 0 {
+                if !(0..=255).contains(&c) {
                     return None;
                 }
-                out.push(c as u8);
+                if bits % 8 == 0 {
+                    out.push(c as u8);
+                } else {
+                    // After a bitstring (list_to_bitstring): the byte lands unaligned.
+                    out.push(0);
+                    terms::copy_bits(&[c as u8], 0, &mut out, bits, 8);
+                }
                 bits += 8;
             } else if h.is_list() || h.is_nil() || h.is_bitstring() {
                 stack.push(h);

@@ -263,11 +263,12 @@ fn decode_one(
         77 => {
             let n = r.u32()? as usize;
             let bits = r.u8()? as usize;
-            if bits == 0 || bits > 8 || n == 0 {
+            // An empty bitstring has 0 bits in its last byte; otherwise 1..=8.
+            if bits > 8 || (n == 0) != (bits == 0) {
                 return Err(r.err());
             }
             let b = r.take(n)?;
-            terms::bitstring(h, b, (n - 1) * 8 + bits)
+            terms::bitstring(h, b, (n.max(1) - 1) * 8 + bits)
         }
         110 | 111 => {
             let n = if tag == 110 { r.u8()? as usize } else { r.u32()? as usize };
@@ -664,9 +665,8 @@ fn decode_bif(ctx: &mut Ctx, bin: Term, safe: bool, used: bool) -> BifResult {
             if used {
                 let u = Term::small(n as i64);
                 Ok(terms::tuple(ctx.heap(), &[t, u]))
-            } else if n != bytes.len() {
-                super::badarg_r()
             } else {
+                // Like ERTS, bytes after the term are ignored.
                 Ok(t)
             }
         }

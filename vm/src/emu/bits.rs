@@ -189,34 +189,37 @@ fn f16_to_f64(h: u16) -> f64 {
     }
 }
 
-fn f64_to_f16(f: f64) -> Option<u16> {
-    let x = f as f32;
-    let bits = x.to_bits();
-    let sign = ((bits >> 16) & 0x8000) as u16;
-    let exp = ((bits >> 23) & 0xff) as i32 - 127 + 15;
-    let mant = bits & 0x7f_ffff;
-    if f == 0.0 {
-        return Some(sign);
+/// A double as IEEE half precision, rounded to nearest even straight from the double (as C's
+/// `(_Float16)x`); too large is an infinity.
+fn f64_to_f16(f: f64) -> u16 {
+    let bits = f.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let a = f.abs();
+    if a.is_nan() {
+        return sign | 0x7e00;
     }
-    if exp >= 31 {
-        return None;
-    }
-    if exp <= 0 {
-        if exp < -10 {
-            return Some(sign);
+    let round = |m: u64, shift: u32| -> u64 {
+        let (q, rem, half) = (m >> shift, m & ((1u64 << shift) - 1), 1u64 << (shift - 1));
+        if rem > half || (rem == half && q & 1 == 1) {
+            q + 1
+        } else {
+            q
         }
-        let m = (mant | 0x80_0000) >> (1 - exp);
-        let round = (m >> 12) & 1;
-        return Some(sign | ((m >> 13) + round) as u16);
-    }
-    let mut h = sign as u32 | ((exp as u32) << 10) | (mant >> 13);
-    if (mant >> 12) & 1 == 1 {
-        h += 1;
-    }
-    if (h & 0x7c00) == 0x7c00 {
-        return None;
-    }
-    Some(h as u16)
+    };
+    let e = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let mant = bits & ((1u64 << 52) - 1);
+    let h = if e < -14 {
+        // Subnormal (or zero): units of 2^-24, from the full 53-bit significand.
+        if e < -25 {
+            0
+        } else {
+            round(mant | (1u64 << 52), (28 - e) as u32)
+        }
+    } else {
+        // Normal: 10 fraction bits; a carry out of the fraction bumps the exponent.
+        (((e + 15) as u64) << 10) + round(mant, 42)
+    };
+    sign | h.min(0x7c00) as u16
 }
 
 /// Decodes one UTF-8 code point at bit `pos` (byte aligned or not).
@@ -375,17 +378,9 @@ fn put_float(w: &mut BitWriter, val: Term, n: usize, flags: u32) -> bool {
     let little = flags & bsflags::LITTLE != 0;
     let raw: u64 = match n {
         64 => f.to_bits(),
-        32 => {
-            let x = f as f32;
-            if x.is_infinite() && f.is_finite() {
-                return false;
-            }
-            x.to_bits() as u64
-        }
-        16 => match f64_to_f16(f) {
-            Some(h) => h as u64,
-            None => return false,
-        },
+        // Too large for the size is an infinity, not an error (as ERTS: its check is a no-op).
+        32 => (f as f32).to_bits() as u64,
+        16 => f64_to_f16(f) as u64,
         _ => return false,
     };
     let raw = if little {
@@ -451,7 +446,9 @@ fn put_segment(p: &Process, x: &[Term], w: &mut BitWriter, seg: &Segment) -> boo
                 Some(Some(n)) if n <= v.bit_size => n,
                 _ => return false,
             };
-            if matches!(seg.ty, SegType::Binary) && size == am::ALL && seg.unit > 1 && v.bit_size % seg.unit as usize != 0 {
+            // `all` of a binary (or the bitstring appended to) must be a whole number of units.
+            let whole = matches!(seg.ty, SegType::Binary | SegType::Append | SegType::PrivateAppend);
+            if whole && size == am::ALL && seg.unit > 1 && v.bit_size % seg.unit as usize != 0 {
                 return false;
             }
             w.push_bits(v.bytes, v.bit_offset, n);
