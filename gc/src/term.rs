@@ -67,10 +67,16 @@ pub mod header_tag {
     pub const REFC_BIN: u64 = 8;
     pub const HEAP_BIN: u64 = 9;
     pub const SUB_BIN: u64 = 10;
+    /// An inner node of a HAMT map: `[header(HASHMAP_NODE, 1 + c), small(bitmap), c children]`.
     pub const HASHMAP_NODE: u64 = 11;
     pub const EXTERNAL_PID: u64 = 12;
     pub const EXTERNAL_PORT: u64 = 13;
     pub const EXTERNAL_REF: u64 = 14;
+    /// A map: flat, `[header(MAP, n + 1), keys tuple, n values]`, or the head of a HAMT,
+    /// `[header(MAP, 2 + c), small(size), small(bitmap), c children]` (word 1 tells them apart:
+    /// boxed or small). HAMT children are leaves (list terms to cons cells `[K|V]`) or boxed
+    /// HASHMAP_NODEs. Bitmaps and sizes are small integers so that, as in a tuple, every word
+    /// after the header is a term. vm/src/map.rs owns these layouts.
     pub const MAP: u64 = 15;
 }
 
@@ -391,5 +397,8 @@ mod tests {
         let h = make_header(header_tag::FLOAT, 1);
         assert_eq!(object_layout(h), (2, 1, 0));
         assert!(is_header(h));
+        // Maps and HAMT nodes: every word after the header is a term.
+        assert_eq!(object_layout(make_header(header_tag::MAP, 5)), (6, 1, 5));
+        assert_eq!(object_layout(make_header(header_tag::HASHMAP_NODE, 17)), (18, 1, 17));
     }
 }

@@ -1,17 +1,20 @@
 //! Term hashing: `erlang:phash2/1,2` and `erlang:phash/2`, bit-exact with ERTS.
 //!
-//! Two functions, as in erts/emulator/beam/utils.c:
+//! Three functions, as in erts/emulator/beam/utils.c:
 //! - [`phash2`] is `make_hash2`: Bob Jenkins' `MIX` over 32-bit pairs, with `block_hash` for
 //!   binaries. Maps are hashed order-independently (each key-value pair from a zero hash, the
 //!   pair hashes XOR-ed), so a flat map and a HAMT with the same pairs hash alike.
 //! - [`phash`] is `make_hash`: the older multiply-and-add hash (`H = H*C + X mod 2^32`), used
 //!   by `erlang:phash/2` and through it by `dict` and `sets` (v1), whose iteration order
 //!   therefore depends on it. It hashes maps with `make_hash2`.
+//! - [`internal_hash`] is `make_internal_hash`, and [`map_hash`] its salted form
+//!   `make_map_hash`: the hash that places keys in a HAMT map (see `map.rs`). It hashes
+//!   immediates by their raw word, as ERTS does (see its doc for what that means for atoms).
 //!
 //! Atoms hash through the `hashpjw` value of their UTF-8 name ([`atom_hash`], atom.c
 //! `atom_hash`); ERTS caches it in the atom table, we compute it when needed.
 //!
-//! Both walk terms with an explicit stack (ERTS's ESTACK/WSTACK), never recursing on the
+//! All walk terms with an explicit stack (ERTS's ESTACK/WSTACK), never recursing on the
 //! guest's nesting depth.
 //!
 //! Identity terms are hashed as ERTS hashes a local one: a pid `Term::pid(n)` as ERTS pid data
@@ -367,15 +370,16 @@ impl Hash2 {
     }
 
     fn map(&mut self, t: Term) -> Step {
-        let (keys, vals) = map::parts(t);
-        hash_1(&mut self.hash, keys.len() as u32, HCONST_16);
-        if keys.is_empty() {
+        let n = map::size(t);
+        hash_1(&mut self.hash, n as u32, HCONST_16);
+        if n == 0 {
             return Step::Common;
         }
         self.stack.push(Work2::MapTail { hash: self.hash, xor_pairs: self.xor_pairs });
         self.hash = 0;
         self.xor_pairs = 0;
-        for (&k, &v) in keys.iter().zip(vals).rev() {
+        // The pair hashes are XOR-ed: the order of the pairs does not matter.
+        for (k, v) in map::iter(t) {
             self.stack.extend([Work2::MapPair, Work2::Term(v), Work2::Term(k)]);
         }
         Step::Common
@@ -424,6 +428,217 @@ fn small2(h: &mut u32, v: i64) {
     } else {
         let (con, m) = if v < 0 { (HCONST_10, v.unsigned_abs()) } else { (HCONST_11, v as u64) };
         hash_2(h, m as u32, (m >> 32) as u32, con);
+    }
+}
+
+// ---------------------------------------------------------------- make_internal_hash
+
+const HCONST_8: u32 = hconst(8);
+const HCONST_17: u32 = hconst(17);
+const HCONST_18: u32 = hconst(18);
+const HCONST_20: u32 = hconst(20);
+const HCONST_21: u32 = hconst(21);
+const HCONST_22: u32 = hconst(22);
+const _: () = assert!(HCONST_17 == 0x81af_1549 && HCONST_18 == 0x1fe6_8f02 && HCONST_22 == 0x98c4_75e6);
+
+/// utils.c `INTERNAL_HASH_SALT`, a 32-bit prime.
+const INTERNAL_HASH_SALT: u32 = 3_432_918_353;
+
+/// `CONST_HASH`: light mixing of a type constant.
+#[inline(always)]
+fn const_hash(hash: &mut u32, k: u32) {
+    *hash ^= k;
+    *hash = hash.rotate_left(17);
+}
+
+/// The map hash of `key` at `depth` (erl_map.c `make_map_hash`): the internal hash salted with
+/// the depth (the HAMT uses salt `level / 8` for the nibbles of level `level`).
+pub fn map_hash(key: Term, depth: u32) -> u32 {
+    let mut salt = 0u32;
+    if depth > 0 {
+        hash_2(&mut salt, depth, 1, HCONST_22);
+    }
+    internal_hash(key, salt)
+}
+
+/// Work items of `make_internal_hash`'s stack.
+enum WorkI {
+    Term(Term),
+    /// After the head of a cons cell whose tail is not a list: mix the "CDR" constant.
+    Cdr,
+}
+
+/// `make_internal_hash(term, salt)` (utils.c), the hash that places keys in a HAMT.
+///
+/// Immediates hash by their raw word, as ERTS does; small integers, `[]` and the tags of
+/// every compound term are encoded as in ERTS, so integer, float, binary, bignum, list, tuple
+/// and map keys hash exactly as in erl. Atoms hash by their atom-table index (ERTS: the same),
+/// which depends on the order atoms were created, so maps keyed by atoms iterate in an order
+/// that depends on the VM run in both systems. Local pids and ports hash by our raw word;
+/// exports by module, function and arity (ERTS: the export entry's address).
+pub fn internal_hash(t: Term, salt: u32) -> u32 {
+    let mut hash = salt ^ INTERNAL_HASH_SALT;
+    if t.is_immediate() {
+        hash_2(&mut hash, t.raw() as u32, (t.raw() >> 32) as u32, HCONST);
+        return hash;
+    }
+    let mut stack: Vec<WorkI> = Vec::new();
+    let mut term = t;
+    loop {
+        if let Some(next) = ihash_term(&mut hash, &mut stack, term) {
+            term = next;
+            continue;
+        }
+        // pop_next
+        loop {
+            match stack.pop() {
+                None => return hash,
+                Some(WorkI::Cdr) => const_hash(&mut hash, HCONST_18),
+                Some(WorkI::Term(t)) => {
+                    term = t;
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Hashes the top level of `t`; returns the term to hash next, if any, before popping.
+fn ihash_term(hash: &mut u32, stack: &mut Vec<WorkI>, t: Term) -> Option<Term> {
+    if t.is_list() {
+        let (mut c, mut sh) = (0u32, 0u32);
+        let mut cell = t;
+        loop {
+            // SAFETY: `cell` is a list term (checked before every iteration).
+            let (head, tail) = unsafe { cell.cons_parts() };
+            let Some(byte) = head.as_small().filter(|b| (0..=255).contains(b)) else {
+                if c > 0 {
+                    hash_2(hash, sh, c, HCONST_22);
+                }
+                const_hash(hash, HCONST_17);
+                stack.push(WorkI::Term(tail));
+                if !tail.is_list() {
+                    stack.push(WorkI::Cdr);
+                }
+                return Some(head);
+            };
+            sh = (sh << 8).wrapping_add(byte as u32);
+            if c == 3 {
+                hash_1(hash, sh, HCONST_4);
+                c = 0;
+                sh = 0;
+            } else {
+                c += 1;
+            }
+            if !tail.is_list() {
+                if c > 0 {
+                    hash_2(hash, sh, c, HCONST_22);
+                }
+                return Some(tail);
+            }
+            cell = tail;
+        }
+    }
+    if !t.is_boxed() {
+        hash_2(hash, t.raw() as u32, (t.raw() >> 32) as u32, HCONST);
+        return None;
+    }
+    // SAFETY: boxed terms point at live objects.
+    let hdr = unsafe { t.boxed_header() };
+    match header_tag_of(hdr) {
+        header_tag::TUPLE => {
+            let elems = terms::tuple_elems(t).expect("tuple");
+            hash_1(hash, elems.len() as u32, HCONST_9);
+            let (first, rest) = elems.split_first()?;
+            stack.extend(rest.iter().rev().map(|&e| WorkI::Term(e)));
+            Some(*first)
+        }
+        header_tag::MAP | header_tag::HASHMAP_NODE => {
+            match map::node_view(t) {
+                map::NodeView::Flat { keys, vals } => {
+                    hash_1(hash, keys.len() as u32, HCONST_16);
+                    for (&k, &v) in keys.iter().zip(vals).rev() {
+                        stack.push(WorkI::Term(v));
+                        stack.push(WorkI::Term(k));
+                    }
+                }
+                map::NodeView::Hamt { size, children, .. } => {
+                    if let Some(size) = size {
+                        hash_1(hash, size as u32, HCONST_16);
+                    }
+                    for &c in children {
+                        if c.is_list() {
+                            // SAFETY: a leaf is a cons cell [K|V].
+                            let (k, v) = unsafe { c.cons_parts() };
+                            stack.push(WorkI::Term(v));
+                            stack.push(WorkI::Term(k));
+                        } else {
+                            stack.push(WorkI::Term(c));
+                        }
+                    }
+                }
+            }
+            None
+        }
+        header_tag::FUN => {
+            let (fe, env) = terms::closure_parts(t).expect("closure");
+            hash_2(hash, env.len() as u32, fe.module.raw() as u32, HCONST_20);
+            hash_2(hash, fe.index, fe.old_uniq, HCONST_21);
+            let (first, rest) = env.split_first()?;
+            stack.extend(rest.iter().rev().map(|&e| WorkI::Term(e)));
+            Some(*first)
+        }
+        header_tag::EXPORT => {
+            let e = terms::export_of_fun(t).expect("export");
+            hash_2(hash, e.module.raw() as u32, e.function.raw() as u32, HCONST_14);
+            hash_1(hash, e.arity, HCONST_14);
+            None
+        }
+        header_tag::REFC_BIN | header_tag::HEAP_BIN | header_tag::SUB_BIN => {
+            let b = bin_bytes(t).expect("bitstring");
+            let con = HCONST_13.wrapping_add(*hash);
+            if b.size == 0 && b.bits == 0 {
+                *hash = con;
+            } else {
+                *hash = block_hash(&b.bytes[..b.size], con);
+                if b.bits > 0 {
+                    hash_2(hash, b.bits, b.last(), HCONST_15);
+                }
+            }
+            None
+        }
+        header_tag::POS_BIG | header_tag::NEG_BIG => {
+            let (neg, limbs) = terms::big_parts(t).expect("bignum");
+            let con = if neg { HCONST_10 } else { HCONST_11 };
+            for &d in limbs {
+                hash_2(hash, d as u32, (d >> 32) as u32, con);
+            }
+            None
+        }
+        header_tag::FLOAT => {
+            let f = terms::float_value(t).expect("float");
+            // -0.0 hashes as 0.0; the low word first (ERTS's `fw[0]` on little-endian hosts).
+            let bits = if f == 0.0 { 0 } else { f.to_bits() };
+            hash_2(hash, bits as u32, (bits >> 32) as u32, HCONST_12);
+            None
+        }
+        header_tag::REF => {
+            let id = terms::ref_id(t).unwrap_or(0);
+            hash_1(hash, id as u32, HCONST_7);
+            hash_2(hash, (id >> 32) as u32, (id >> 64) as u32, HCONST_8);
+            None
+        }
+        _ => {
+            // External identities have no layout yet: their words, deterministically.
+            let (total, _, _) = beamos_gc::term::object_layout(hdr);
+            let p = t.ptr();
+            for i in 0..total {
+                // SAFETY: `total` words of the object.
+                let w = unsafe { *p.add(i) };
+                hash_2(hash, w as u32, (w >> 32) as u32, HCONST_7);
+            }
+            None
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub fn display(t: Term, out: &mut Vec<u8>) {
                 }
             }
             Item::MapRest(m, i) => {
-                let (keys, vals) = crate::map::parts(m);
+                let crate::map::NodeView::Flat { keys, vals } = crate::map::node_view(m) else { continue };
                 if i >= keys.len() {
                     out.push(b'}');
                 } else {
@@ -109,10 +109,25 @@ fn display_one(t: Term, out: &mut Vec<u8>, work: &mut Vec<Item>) {
                 let b = terms::to_bigint(t).unwrap_or_default();
                 let _ = write!(Bytes(out), "{}", b);
             }
-            header_tag::MAP => {
-                out.extend_from_slice(b"#{");
-                work.push(Item::MapRest(t, 0));
-            }
+            header_tag::MAP | header_tag::HASHMAP_NODE => match crate::map::node_view(t) {
+                crate::map::NodeView::Flat { .. } => {
+                    out.extend_from_slice(b"#{");
+                    work.push(Item::MapRest(t, 0));
+                }
+                // A HAMT prints its structure, as ERTS: `#<bitmap>{...}` for the head,
+                // `<bitmap>{...}` for inner nodes, leaves as the cons cells `[K|V]` they are.
+                crate::map::NodeView::Hamt { size, bitmap, children } => {
+                    let prefix = if size.is_some() { "#<" } else { "<" };
+                    let _ = write!(Bytes(out), "{}{:x}>{{", prefix, bitmap);
+                    work.push(Item::Text("}"));
+                    for (i, &c) in children.iter().enumerate().rev() {
+                        work.push(Item::Term(c));
+                        if i > 0 {
+                            work.push(Item::Text(","));
+                        }
+                    }
+                }
+            },
             header_tag::HEAP_BIN | header_tag::REFC_BIN | header_tag::SUB_BIN => write_bits(t, out),
             header_tag::REF => {
                 let id = terms::ref_id(t).unwrap_or(0);

@@ -76,7 +76,7 @@ proptest! {
         let code = CodeTable::new();
         let mut f = Fragment::with_capacity(1 << 16);
         let t = build(&mut f, &s);
-        let opts = EncodeOpts { minor_version: minor, compressed: if compressed { Some(6) } else { None } };
+        let opts = EncodeOpts { minor_version: minor, compressed: if compressed { Some(6) } else { None }, deterministic: false };
         let bytes = encode(t, opts);
         let mut g = Fragment::with_capacity(1 << 17);
         let back = decode(&mut g, &bytes, &code).expect("decodes what it encoded");

@@ -138,3 +138,70 @@ fn literals_outside_the_heap_are_not_copied() {
     assert_eq!(hd, lit_term);
     assert_eq!(h.top, 2);
 }
+
+fn object(h: &mut Heap, tag: u64, words: &[Term]) -> Term {
+    let p = h.alloc(words.len() + 1);
+    // SAFETY: fresh words.
+    unsafe {
+        *p = make_header(tag, words.len());
+        for (i, w) in words.iter().enumerate() {
+            *p.add(i + 1) = w.raw();
+        }
+    }
+    Term::boxed_ptr(p)
+}
+
+/// A HAMT-shaped map: head (size 3, bitmap 0b101) → leaf [1|10], node (bitmap 0b11) → leaves
+/// [2|20], [3|30]; the node is also referenced a second time from a tuple (sharing).
+fn hamt(h: &mut Heap) -> Term {
+    let l1 = cons(h, Term::small(1), Term::small(10));
+    let l2 = cons(h, Term::small(2), Term::small(20));
+    let l3 = cons(h, Term::small(3), Term::small(30));
+    let node = object(h, header_tag::HASHMAP_NODE, &[Term::small(0b11), l2, l3]);
+    let head = object(h, header_tag::MAP, &[Term::small(3), Term::small(0b101), l1, node]);
+    tuple(h, &[head, node])
+}
+
+fn check_hamt(t: Term) {
+    // SAFETY: the objects built by `hamt`, moved by the collector.
+    unsafe {
+        let p = t.ptr();
+        let (head, node) = (Term(*p.add(1)), Term(*p.add(2)));
+        let hp = head.ptr();
+        assert_eq!(*hp, make_header(header_tag::MAP, 4));
+        assert_eq!(Term(*hp.add(1)).small_value(), 3);
+        assert_eq!(Term(*hp.add(2)).small_value(), 0b101);
+        assert_eq!(Term(*hp.add(3)).cons_parts(), (Term::small(1), Term::small(10)));
+        assert_eq!(Term(*hp.add(4)), node, "sharing is kept");
+        let np = node.ptr();
+        assert_eq!(*np, make_header(header_tag::HASHMAP_NODE, 3));
+        assert_eq!(Term(*np.add(1)).small_value(), 0b11);
+        assert_eq!(Term(*np.add(2)).cons_parts(), (Term::small(2), Term::small(20)));
+        assert_eq!(Term(*np.add(3)).cons_parts(), (Term::small(3), Term::small(30)));
+    }
+}
+
+#[test]
+fn hamt_maps_survive_collections_and_copies() {
+    let mut h = Heap::new(GcSettings::default());
+    let mut root = hamt(&mut h);
+    // Tuple 3 + head 5 + leaf 2, and the shared node (4 + two leaves) once per reference.
+    assert_eq!(size_of_term(root), 3 + 5 + 2 + 2 * (4 + 2 * 2));
+    for full in [false, false, true] {
+        for _ in 0..100 {
+            let _garbage = tuple(&mut h, &[Term::small(-1)]);
+        }
+        gc(&mut h, &mut root, full);
+        let mut slots = [root];
+        let mut s: [&mut [Term]; 1] = [&mut slots];
+        verify(&h, &mut SliceRoots(&mut s), true);
+        check_hamt(root);
+    }
+    let (copy, _frag) = copy_to_fragment(root);
+    // SAFETY: the copy is a tuple whose elements are the copied head and node.
+    unsafe {
+        let hp = Term(*copy.ptr().add(1)).ptr();
+        assert_eq!(*hp, make_header(header_tag::MAP, 4));
+        assert_eq!(Term(*hp.add(3)).cons_parts(), (Term::small(1), Term::small(10)));
+    }
+}

@@ -113,12 +113,8 @@ fn decode_body(h: &mut impl Alloc, r: &mut Reader, code: &CodeTable, safe: bool)
     while let Some(f) = fixes.pop() {
         let kv = terms::tuple_elems(f.pairs).unwrap_or(&[]).to_vec();
         let pairs: Vec<(Term, Term)> = kv.chunks(2).map(|c| (c[0], c[1])).collect();
-        let mut sorted = pairs.clone();
-        let m = map::from_pairs(h, &sorted);
-        sorted.clear();
-        if map::size(m) != pairs.len() {
-            return Err(r.err()); // duplicate keys
-        }
+        // Duplicate keys are an error; above 32 keys the map is a HAMT.
+        let m = map::from_pairs_unique(h, &pairs).map_err(|_| r.err())?;
         // SAFETY: the slot was reserved for the map.
         unsafe { *f.slot = m.raw() };
     }
@@ -360,11 +356,13 @@ fn decode_one(
 pub struct EncodeOpts {
     pub minor_version: u8,
     pub compressed: Option<u32>,
+    /// Map pairs in key order (a HAMT otherwise encodes in its iteration order).
+    pub deterministic: bool,
 }
 
 impl Default for EncodeOpts {
     fn default() -> Self {
-        EncodeOpts { minor_version: 1, compressed: None }
+        EncodeOpts { minor_version: 1, compressed: None, deterministic: false }
     }
 }
 
@@ -514,12 +512,16 @@ pub fn encode_body(t: Term, opts: EncodeOpts, out: &mut Vec<u8>) {
                 }
                 header_tag::POS_BIG | header_tag::NEG_BIG => put_big(out, &terms::to_bigint(t).unwrap_or_default()),
                 header_tag::MAP => {
-                    let (keys, vals) = map::parts(t);
+                    // Pairs in ERTS's order: a HAMT's reverse depth-first, or sorted by key.
+                    let mut pairs = map::pairs_list_order(t);
+                    if opts.deterministic && map::is_hamt(t) {
+                        pairs.sort_by(|a, b| crate::compare::compare(a.0, b.0, crate::compare::Mode::Exact));
+                    }
                     out.push(116);
-                    out.extend_from_slice(&(keys.len() as u32).to_be_bytes());
-                    for i in (0..keys.len()).rev() {
-                        work.push(Work::Term(vals[i]));
-                        work.push(Work::Term(keys[i]));
+                    out.extend_from_slice(&(pairs.len() as u32).to_be_bytes());
+                    for &(k, v) in pairs.iter().rev() {
+                        work.push(Work::Term(v));
+                        work.push(Work::Term(k));
                     }
                 }
                 header_tag::HEAP_BIN | header_tag::REFC_BIN | header_tag::SUB_BIN => {
@@ -618,7 +620,9 @@ fn parse_encode_opts(opts: Term) -> Option<EncodeOpts> {
     for opt in terms::list_to_vec(opts)? {
         if opt == am::COMPRESSED {
             o.compressed = Some(6);
-        } else if opt == am::DETERMINISTIC || opt == atom::atom("local") {
+        } else if opt == am::DETERMINISTIC {
+            o.deterministic = true;
+        } else if opt == atom::atom("local") {
         } else if let Some(e) = terms::tuple_elems(opt) {
             match (e.len(), e.first().copied()) {
                 (2, Some(k)) if k == am::COMPRESSED => {
