@@ -1,0 +1,43 @@
+-module(c_maps_hamt_cmp).
+-export([main/0]).
+
+%% HAMT maps compared (size, then keys in map-key order with integers before floats, then
+%% values), hashed (phash/phash2), encoded (term_to_binary order, deterministic), nested.
+main() ->
+    D = fun erlang:display/1,
+    R = lists:seq(1, 50),
+    Ms = [maps:from_list([{I, v} || I <- R]),
+          maps:from_list([{I, w} || I <- R]),
+          maps:from_list([{I, 1} || I <- R]),
+          maps:from_list([{I, 1.0} || I <- R]),
+          maps:from_list([{I * 1.0, v} || I <- R]),
+          maps:from_list([{I, v} || I <- lists:seq(0, 49)]),
+          maps:from_list([{I, v} || I <- lists:seq(2, 51)]),
+          maps:from_list([{I, if I =:= 25 -> u; true -> v end} || I <- R]),
+          maps:from_list([{I, if I =:= 7 -> x; I =:= 44 -> a; true -> v end} || I <- R]),
+          maps:from_list([{I, v} || I <- lists:seq(1, 49)] ++ [{50.0, v}]),
+          maps:from_list([{I, v} || I <- lists:seq(1, 33)]),
+          maps:from_list([{I, v} || I <- lists:seq(1, 32)]),
+          maps:from_list([{<<I>>, v} || I <- R])],
+    D(lists:sort(Ms)),
+    D(lists:reverse(lists:sort(fun(A, B) -> A >= B end, Ms))),
+    D([[{A < B, A == B, A =:= B} || B <- Ms] || A <- Ms]),
+    D([erlang:phash2(M) || M <- Ms]),
+    D([erlang:phash2(M, 1000) || M <- Ms]),
+    D([erlang:phash(M, 1 bsl 32) || M <- Ms]),
+    D([term_to_binary(M) || M <- Ms]),
+    D([binary_to_term(term_to_binary(M)) =:= M || M <- Ms]),
+    D([term_to_binary(binary_to_term(term_to_binary(M))) =:= term_to_binary(M) || M <- Ms]),
+    D([term_to_binary(M, [deterministic]) || M <- Ms]),
+    Nested = maps:from_list([{maps:from_list([{I, J} || I <- R]), J} || J <- lists:seq(1, 40)]),
+    D(Nested),
+    D(erlang:phash2(Nested)),
+    D(term_to_binary(Nested)),
+    D(maps:get(maps:from_list([{I, 3} || I <- R]), Nested)),
+    D(maps:find(maps:from_list([{I, 3.0} || I <- R]), Nested)),
+    Deep = lists:foldl(fun(J, Acc) -> maps:from_list([{Acc, J} | [{I, J} || I <- lists:seq(1, 40)]]) end, #{}, lists:seq(1, 20)),
+    D(erlang:phash2(Deep)),
+    D(Deep =:= binary_to_term(term_to_binary(Deep))),
+    D(lists:sort([Deep, maps:put(1, x, Deep), maps:remove(40, Deep)]) =:= [maps:remove(40, Deep), Deep, maps:put(1, x, Deep)]),
+    D(maps:next(maps:iterator(maps:from_list([{I, I} || I <- lists:seq(1, 70)])))),
+    erlang:halt().
