@@ -120,6 +120,8 @@ pub struct Process {
     /// A binary under construction by the old `bs_init2`/`bs_put_*` instructions.
     pub bs_building: Option<(Vec<u8>, usize)>,
     pub bs_target: crate::emu::instr::Dst,
+    /// A BIF that trapped and is still to finish, and reduction bookkeeping for BIFs.
+    pub trap: crate::emu::trap::TrapState,
 }
 
 // SAFETY: a process body moves between scheduler threads but is used by one at a time; its
@@ -164,6 +166,7 @@ impl Process {
             keep_result: false,
             bs_building: None,
             bs_target: crate::emu::instr::Dst::X(0),
+            trap: Default::default(),
         }
     }
 
@@ -174,9 +177,9 @@ impl Process {
         // scanning a deep stack amortised over as many allocations.
         let need = need + self.stack.len();
         let Process {
-            heap, stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, ..
+            heap, stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, trap, ..
         } = self;
-        let p = ProcFields { stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call };
+        let p = ProcFields { stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, trap };
         let mut roots = ProcRoots { x, p };
         collect::collect(heap, &mut roots, need, full);
     }
@@ -198,6 +201,7 @@ struct ProcFields<'a> {
     pending_exit: &'a mut Option<Term>,
     links: &'a mut Vec<Term>,
     initial_call: &'a mut (Term, Term, u32),
+    trap: &'a mut crate::emu::trap::TrapState,
 }
 
 struct ProcRoots<'a> {
@@ -233,6 +237,9 @@ impl Roots for ProcRoots<'_> {
         self.p.links.iter_mut().for_each(&mut *f);
         f(&mut self.p.initial_call.0);
         f(&mut self.p.initial_call.1);
+        if let Some(t) = self.p.trap.pending.as_mut() {
+            t.roots().for_each(&mut *f);
+        }
     }
 }
 

@@ -50,7 +50,6 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "size", 1, size_1),
     bif("erlang", "byte_size", 1, byte_size_1),
     bif("erlang", "bit_size", 1, bit_size_1),
-    bif("erlang", "length", 1, length_1),
     bif("erlang", "hd", 1, hd_1),
     bif("erlang", "tl", 1, tl_1),
     bif("erlang", "tuple_to_list", 1, tuple_to_list_1),
@@ -60,9 +59,6 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "append_element", 2, append_element_2),
     bif("erlang", "delete_element", 2, delete_element_2),
     bif("erlang", "insert_element", 3, insert_element_3),
-    bif("erlang", "++", 2, append_2),
-    bif("erlang", "append", 2, append_2),
-    bif("erlang", "--", 2, subtract_2),
     bif("erlang", "atom_to_list", 1, atom_to_list_1),
     bif("erlang", "list_to_atom", 1, list_to_atom_1),
     bif("erlang", "list_to_existing_atom", 1, list_to_existing_atom_1),
@@ -80,13 +76,8 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "list_to_integer", 2, list_to_integer_2),
     bif("erlang", "binary_to_integer", 1, binary_to_integer_1),
     bif("erlang", "binary_to_integer", 2, binary_to_integer_2),
-    bif("erlang", "binary_to_list", 1, binary_to_list_1),
-    bif("erlang", "binary_to_list", 3, binary_to_list_3),
     bif("erlang", "bitstring_to_list", 1, bitstring_to_list_1),
-    bif("erlang", "list_to_binary", 1, list_to_binary_1),
-    bif("erlang", "iolist_to_binary", 1, list_to_binary_1),
     bif("erlang", "list_to_bitstring", 1, list_to_bitstring_1),
-    bif("erlang", "iolist_size", 1, iolist_size_1),
     bif("erlang", "binary_part", 2, binary_part_2),
     bif("erlang", "binary_part", 3, binary_part_3),
     bif("erlang", "split_binary", 2, split_binary_2),
@@ -338,13 +329,6 @@ fn bit_size_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     }
 }
 
-fn length_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
-    match terms::list_length(a[0]) {
-        Some(n) => Ok(Term::small(n as i64)),
-        None => super::badarg_r(),
-    }
-}
-
 fn hd_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     terms::cons_parts(a[0]).map(|(h, _)| h).ok_or(super::badarg())
 }
@@ -412,34 +396,6 @@ fn insert_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
         _ => super::badarg_r(),
     }
-}
-
-fn append_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    if a[0].is_nil() {
-        return Ok(a[1]);
-    }
-    let mut items = Vec::new();
-    let mut l = a[0];
-    while let Some((h, t)) = terms::cons_parts(l) {
-        items.push(h);
-        l = t;
-    }
-    if !l.is_nil() {
-        return super::badarg_r();
-    }
-    Ok(terms::list_with_tail(ctx.heap(), &items, a[1]))
-}
-
-fn subtract_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let (Some(mut left), Some(right)) = (terms::list_to_vec(a[0]), terms::list_to_vec(a[1])) else {
-        return super::badarg_r();
-    };
-    for r in right {
-        if let Some(i) = left.iter().position(|&x| eq_exact(x, r)) {
-            left.remove(i);
-        }
-    }
-    Ok(terms::list(ctx.heap(), &left))
 }
 
 /// A list of character codes as a String, or None.
@@ -585,19 +541,6 @@ fn binary_to_integer_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     parse_int(ctx, &s, a[1])
 }
 
-fn binary_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(b) = terms::binary_bytes(a[0]).map(|b| b.to_vec()) else { return super::badarg_r() };
-    Ok(terms::byte_string(ctx.heap(), &b))
-}
-
-fn binary_to_list_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(b) = terms::binary_bytes(a[0]).map(|b| b.to_vec()) else { return super::badarg_r() };
-    match (index_arg(a[1]), index_arg(a[2])) {
-        (Some(s), Some(e)) if s <= e && e <= b.len() => Ok(terms::byte_string(ctx.heap(), &b[s - 1..e])),
-        _ => super::badarg_r(),
-    }
-}
-
 fn bitstring_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let Some(v) = bit_view(a[0]) else { return super::badarg_r() };
     let whole = v.bit_size / 8;
@@ -654,32 +597,12 @@ pub fn iolist_bits(t: Term, allow_bits: bool) -> Option<(Vec<u8>, usize)> {
     Some((out, bits))
 }
 
-fn list_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    if terms::is_binary(a[0]) {
-        return Ok(a[0]);
-    }
-    if !a[0].is_list_or_nil() {
-        return super::badarg_r();
-    }
-    match iolist_bits(a[0], false) {
-        Some((b, _)) => Ok(terms::binary(ctx.heap(), &b)),
-        None => super::badarg_r(),
-    }
-}
-
 fn list_to_bitstring_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_list_or_nil() {
         return super::badarg_r();
     }
     match iolist_bits(a[0], true) {
         Some((b, n)) => Ok(terms::bitstring(ctx.heap(), &b, n)),
-        None => super::badarg_r(),
-    }
-}
-
-fn iolist_size_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
-    match iolist_bits(a[0], false) {
-        Some((b, _)) => Ok(Term::small(b.len() as i64)),
         None => super::badarg_r(),
     }
 }

@@ -3,12 +3,13 @@
 //! Both directions are loops over an explicit work list. Decoding untrusted bytes never panics:
 //! every length is checked against the remaining input before anything is allocated.
 
+use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use beamos_gc::{header_tag, Term};
 use num_bigint::{BigInt, BigUint, Sign};
 
-use super::{bif, BifEntry, BifResult, Ctx, Exc};
+use super::{bif, BifEntry, BifResult, Ctx, Exc, Trap};
 use crate::atom::{self, am};
 use crate::map;
 use crate::module::CodeTable;
@@ -71,27 +72,9 @@ pub fn decode(h: &mut impl Alloc, bytes: &[u8], code: &CodeTable) -> Result<Term
 
 /// Decodes; returns the term and the number of bytes used. `safe` refuses new atoms.
 pub fn decode_opts(h: &mut impl Alloc, bytes: &[u8], code: &CodeTable, safe: bool) -> Result<(Term, usize), DecodeError> {
-    let mut r = Reader { b: bytes, pos: 0 };
-    if bytes.first() == Some(&VERSION) {
-        r.pos = 1;
-    }
-    if r.b.get(r.pos) == Some(&80) {
-        r.pos += 1;
-        let size = r.u32()? as usize;
-        let data = &r.b[r.pos..];
-        let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, size).map_err(|_| r.err())?;
-        if raw.len() != size {
-            return Err(r.err());
-        }
-        let mut inner = Reader { b: &raw, pos: 0 };
-        let t = decode_body(h, &mut inner, code, safe)?;
-        if inner.pos != raw.len() {
-            return Err(DecodeError { offset: inner.pos });
-        }
-        return Ok((t, bytes.len()));
-    }
-    let t = decode_body(h, &mut r, code, safe)?;
-    Ok((t, r.pos))
+    let mut d = Decoding::start(bytes)?;
+    d.run(h, bytes, code, safe, usize::MAX)?;
+    d.finish(h)
 }
 
 /// The maps whose pairs must be sorted once their keys are complete.
@@ -100,25 +83,85 @@ struct MapFix {
     pairs: Term,
 }
 
-fn decode_body(h: &mut impl Alloc, r: &mut Reader, code: &CodeTable, safe: bool) -> Result<Term, DecodeError> {
-    let mut root = Term::NIL;
-    let mut slots: Vec<*mut u64> = vec![&mut root as *mut Term as *mut u64];
-    let mut fixes: Vec<MapFix> = Vec::new();
-    while let Some(slot) = slots.pop() {
-        let t = decode_one(h, r, code, safe, &mut slots, &mut fixes, slot)?;
-        // SAFETY: slot points at a word reserved for this term (root or inside a new object).
-        unsafe { *slot = t.raw() };
+/// A decoding in progress, resumable (binary_to_term traps between chunks): the words still
+/// to fill in (innermost last) inside the objects built so far, and the maps to finish. It
+/// points into those objects, so no collection may run until it is finished.
+pub struct Decoding {
+    root: Box<u64>,
+    slots: Vec<*mut u64>,
+    fixes: Vec<MapFix>,
+    /// How far the body has been read.
+    pos: usize,
+    /// The decompressed body of a compressed term (else the body is the input).
+    raw: Option<Vec<u8>>,
+    /// The input's length.
+    len: usize,
+}
+
+impl Decoding {
+    /// Starts decoding `bytes` (with or without the version byte); inflates a compressed term.
+    pub fn start(bytes: &[u8]) -> Result<Decoding, DecodeError> {
+        let mut r = Reader { b: bytes, pos: 0 };
+        if bytes.first() == Some(&VERSION) {
+            r.pos = 1;
+        }
+        let mut raw = None;
+        if r.b.get(r.pos) == Some(&80) {
+            r.pos += 1;
+            let size = r.u32()? as usize;
+            let data = &r.b[r.pos..];
+            let v = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, size).map_err(|_| r.err())?;
+            if v.len() != size {
+                return Err(r.err());
+            }
+            raw = Some(v);
+            r.pos = 0;
+        }
+        let mut root = Box::new(Term::NIL.raw());
+        let slot: *mut u64 = &mut *root;
+        Ok(Decoding { root, slots: vec![slot], fixes: Vec::new(), pos: r.pos, raw, len: bytes.len() })
     }
-    // Inner maps were recorded after outer ones: finish them first.
-    while let Some(f) = fixes.pop() {
-        let kv = terms::tuple_elems(f.pairs).unwrap_or(&[]).to_vec();
-        let pairs: Vec<(Term, Term)> = kv.chunks(2).map(|c| (c[0], c[1])).collect();
-        // Duplicate keys are an error; above 32 keys the map is a HAMT.
-        let m = map::from_pairs_unique(h, &pairs).map_err(|_| r.err())?;
-        // SAFETY: the slot was reserved for the map.
-        unsafe { *f.slot = m.raw() };
+
+    /// Decodes up to `budget` terms; `bytes` is the input given to [`Decoding::start`]. Returns
+    /// whether every term is decoded, and how many this call decoded.
+    pub fn run(&mut self, h: &mut impl Alloc, bytes: &[u8], code: &CodeTable, safe: bool, budget: usize) -> Result<(bool, usize), DecodeError> {
+        let Decoding { slots, fixes, raw, pos, .. } = self;
+        let mut r = Reader { b: raw.as_deref().unwrap_or(bytes), pos: *pos };
+        let mut n = 0;
+        while n < budget {
+            let Some(slot) = slots.pop() else { break };
+            let t = decode_one(h, &mut r, code, safe, slots, fixes, slot)?;
+            // SAFETY: slot points at a word reserved for this term (root or inside a new object).
+            unsafe { *slot = t.raw() };
+            n += 1;
+        }
+        *pos = r.pos;
+        Ok((slots.is_empty(), n))
     }
-    Ok(root)
+
+    /// After `run` decoded every term: builds the maps; the term and the bytes used.
+    pub fn finish(mut self, h: &mut impl Alloc) -> Result<(Term, usize), DecodeError> {
+        let r = Reader { b: &[], pos: self.pos };
+        if !self.slots.is_empty() {
+            return Err(r.err());
+        }
+        let fixes = &mut self.fixes;
+        // Inner maps were recorded after outer ones: finish them first.
+        while let Some(f) = fixes.pop() {
+            let kv = terms::tuple_elems(f.pairs).unwrap_or(&[]).to_vec();
+            let pairs: Vec<(Term, Term)> = kv.chunks(2).map(|c| (c[0], c[1])).collect();
+            // Duplicate keys are an error; above 32 keys the map is a HAMT.
+            let m = map::from_pairs_unique(h, &pairs).map_err(|_| r.err())?;
+            // SAFETY: the slot was reserved for the map.
+            unsafe { *f.slot = m.raw() };
+        }
+        let root = Term(*self.root);
+        match &self.raw {
+            Some(v) if self.pos != v.len() => Err(r.err()),
+            Some(_) => Ok((root, self.len)),
+            None => Ok((root, self.pos)),
+        }
+    }
 }
 
 fn atom_from(bytes: &[u8], latin1: bool, safe: bool, r: &Reader) -> Result<Term, DecodeError> {
@@ -368,8 +411,8 @@ impl Default for EncodeOpts {
 
 enum Work {
     Term(Term),
-    /// A list tail still to encode after its elements.
-    Tail(Term),
+    /// The rest of a list whose `n` elements so far are encoded; `at`: where its count goes.
+    List { rest: Term, n: u32, at: usize },
 }
 
 fn put_atom(out: &mut Vec<u8>, a: Term, minor: u8) {
@@ -437,10 +480,29 @@ fn as_string_ext(t: Term) -> Option<Vec<u8>> {
 /// Encodes `t` (without the version byte).
 pub fn encode_body(t: Term, opts: EncodeOpts, out: &mut Vec<u8>) {
     let mut work = vec![Work::Term(t)];
-    while let Some(w) = work.pop() {
+    encode_steps(&mut work, opts, out, usize::MAX);
+}
+
+/// Runs the encoder over `work` for at most `budget` terms (term_to_binary traps between
+/// chunks); returns how many it encoded. The encoding is complete when `work` is empty.
+fn encode_steps(work: &mut Vec<Work>, opts: EncodeOpts, out: &mut Vec<u8>, budget: usize) -> usize {
+    let mut steps = 0;
+    while steps < budget {
+        let Some(w) = work.pop() else { break };
+        steps += 1;
         let t = match w {
             Work::Term(t) => t,
-            Work::Tail(t) => t,
+            Work::List { rest, n, at } => match terms::cons_parts(rest) {
+                Some((h, tl)) => {
+                    work.push(Work::List { rest: tl, n: n + 1, at });
+                    h
+                }
+                None => {
+                    // The elements are done: their count, then the tail.
+                    out[at..at + 4].copy_from_slice(&n.to_be_bytes());
+                    rest
+                }
+            },
         };
         if let Some(v) = t.as_small() {
             put_int(out, v);
@@ -466,18 +528,11 @@ pub fn encode_body(t: Term, opts: EncodeOpts, out: &mut Vec<u8>) {
                 out.extend_from_slice(&s);
                 continue;
             }
-            let mut elems = Vec::new();
-            let mut c = t;
-            while let Some((h, tl)) = terms::cons_parts(c) {
-                elems.push(h);
-                c = tl;
-            }
+            // LIST_EXT: the count is patched in when the tail is reached.
             out.push(108);
-            out.extend_from_slice(&(elems.len() as u32).to_be_bytes());
-            work.push(Work::Tail(c));
-            for e in elems.into_iter().rev() {
-                work.push(Work::Term(e));
-            }
+            let at = out.len();
+            out.extend_from_slice(&[0; 4]);
+            work.push(Work::List { rest: t, n: 0, at });
         } else if t.is_boxed() {
             // SAFETY: boxed terms point at live objects.
             let hdr = unsafe { t.boxed_header() };
@@ -584,6 +639,7 @@ pub fn encode_body(t: Term, opts: EncodeOpts, out: &mut Vec<u8>) {
             out.push(106);
         }
     }
+    steps
 }
 
 /// `1.50000000000000000000e+00` as C's `%.20e` writes it (two-digit exponent at least).
@@ -598,6 +654,11 @@ fn fix_exponent(s: &str) -> alloc::string::String {
 pub fn encode(t: Term, opts: EncodeOpts) -> Vec<u8> {
     let mut body = Vec::new();
     encode_body(t, opts, &mut body);
+    with_header(body, opts)
+}
+
+/// An encoded body with the version byte in front, compressed if asked and smaller.
+fn with_header(body: Vec<u8>, opts: EncodeOpts) -> Vec<u8> {
     if let Some(level) = opts.compressed {
         if level > 0 {
             let z = miniz_oxide::deflate::compress_to_vec_zlib(&body, level.min(9) as u8);
@@ -642,19 +703,61 @@ fn parse_encode_opts(opts: Term) -> Option<EncodeOpts> {
     Some(o)
 }
 
+/// Terms encoded per reduction (ERTS's TERM_TO_BINARY_LOOP_FACTOR).
+const ENCODE_TERMS_PER_RED: usize = 32;
+
+/// A term_to_binary in progress. Its work list holds the terms still to encode, so no
+/// collection may run while it is pending.
+struct Encoding {
+    work: Vec<Work>,
+    opts: EncodeOpts,
+    body: Vec<u8>,
+}
+
 fn term_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let bytes = encode(a[0], EncodeOpts::default());
-    Ok(terms::binary(ctx.heap(), &bytes))
+    let e = Encoding { work: vec![Work::Term(a[0])], opts: EncodeOpts::default(), body: Vec::new() };
+    encode_chunk(ctx, Box::new(e))
 }
 
 fn term_to_binary_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let Some(o) = parse_encode_opts(a[1]) else { return super::badarg_r() };
-    let bytes = encode(a[0], o);
-    Ok(terms::binary(ctx.heap(), &bytes))
+    encode_chunk(ctx, Box::new(Encoding { work: vec![Work::Term(a[0])], opts: o, body: Vec::new() }))
+}
+
+fn encode_cont(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let Some(e) = ctx.take_trap_data::<Encoding>() else { return super::badarg_r() };
+    encode_chunk(ctx, e)
+}
+
+fn encode_chunk(ctx: &mut Ctx, mut e: Box<Encoding>) -> BifResult {
+    let budget = ctx.reds_left() * ENCODE_TERMS_PER_RED;
+    let n = encode_steps(&mut e.work, e.opts, &mut e.body, budget);
+    ctx.bump_reds(n / ENCODE_TERMS_PER_RED);
+    if !e.work.is_empty() {
+        return Err(ctx.trap_with(Trap { f: encode_cont, args: Vec::new(), data: Some(e), restart: false, gc: false }));
+    }
+    let Encoding { body, opts, .. } = *e;
+    let bytes = with_header(body, opts);
+    if bytes.len() <= beamos_gc::bin::HEAP_BIN_LIMIT {
+        Ok(terms::binary(ctx.heap(), &bytes))
+    } else {
+        Ok(terms::refc_binary(ctx.heap(), bytes))
+    }
 }
 
 fn external_size_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(Term::small(encode(a[0], EncodeOpts::default()).len() as i64))
+}
+
+/// Terms decoded per reduction.
+const DECODE_TERMS_PER_RED: usize = 32;
+
+/// A binary_to_term in progress (no collection may run while it is pending: it points into
+/// the objects it is filling in).
+struct B2t {
+    d: Decoding,
+    safe: bool,
+    used: bool,
 }
 
 fn decode_bif(ctx: &mut Ctx, bin: Term, safe: bool, used: bool) -> BifResult {
@@ -662,19 +765,34 @@ fn decode_bif(ctx: &mut Ctx, bin: Term, safe: bool, used: bool) -> BifResult {
     if bytes.first() != Some(&VERSION) {
         return super::badarg_r();
     }
-    let bytes = bytes.to_vec();
+    let Ok(d) = Decoding::start(bytes) else { return super::badarg_r() };
+    decode_chunk(ctx, bin, Box::new(B2t { d, safe, used }))
+}
+
+/// Continuation: `[Bin]`, with the [`B2t`] as data.
+fn decode_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(st) = ctx.take_trap_data::<B2t>() else { return super::badarg_r() };
+    decode_chunk(ctx, a[0], st)
+}
+
+fn decode_chunk(ctx: &mut Ctx, bin: Term, mut st: Box<B2t>) -> BifResult {
+    // The binary does not move: no collection runs while the decoding is pending.
+    let Some(bytes) = terms::binary_bytes(bin) else { return super::badarg_r() };
+    let budget = ctx.reds_left() * DECODE_TERMS_PER_RED;
     let code = &ctx.vm.code;
-    match decode_opts(&mut ctx.proc.heap, &bytes, code, safe) {
-        Ok((t, n)) => {
-            if used {
-                let u = Term::small(n as i64);
-                Ok(terms::tuple(ctx.heap(), &[t, u]))
-            } else {
-                // Like ERTS, bytes after the term are ignored.
-                Ok(t)
-            }
-        }
-        Err(_) => super::badarg_r(),
+    let Ok((done, n)) = st.d.run(&mut ctx.proc.heap, bytes, code, st.safe, budget) else { return super::badarg_r() };
+    ctx.bump_reds(n / DECODE_TERMS_PER_RED);
+    if !done {
+        return Err(ctx.trap_with(Trap { f: decode_cont, args: vec![bin], data: Some(st), restart: false, gc: false }));
+    }
+    let B2t { d, used, .. } = *st;
+    let Ok((t, n)) = d.finish(&mut ctx.proc.heap) else { return super::badarg_r() };
+    if used {
+        let u = Term::small(n as i64);
+        Ok(terms::tuple(ctx.heap(), &[t, u]))
+    } else {
+        // Like ERTS, bytes after the term are ignored.
+        Ok(t)
     }
 }
 

@@ -5,7 +5,9 @@
 //! arguments, allocates on the process heap (never collecting), and returns a term or an
 //! [`Exc`]. A name missing from the tables is `undef`, like any unloaded function.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+use core::any::Any;
 use beamos_gc::Term;
 use hashbrown::HashMap;
 use spin::Once;
@@ -30,6 +32,7 @@ pub mod string;
 pub mod time;
 pub mod timer;
 pub mod unicode;
+pub mod yielding;
 
 /// What a BIF sees: the calling process and the VM.
 pub struct Ctx<'a> {
@@ -41,6 +44,40 @@ impl<'a> Ctx<'a> {
     #[inline]
     pub fn heap(&mut self) -> &mut beamos_gc::heap::Heap {
         &mut self.proc.heap
+    }
+
+    /// Reductions left in the caller's time slice (at least 1): the budget of a long BIF is
+    /// this times its per-reduction work factor, as ERTS's `ERTS_BIF_REDS_LEFT`.
+    #[inline]
+    pub fn reds_left(&self) -> usize {
+        (self.proc.trap.reds_left - self.proc.trap.charged).max(1) as usize
+    }
+
+    /// Charges `n` reductions for work done (`BUMP_REDS`).
+    #[inline]
+    pub fn bump_reds(&mut self, n: usize) {
+        self.proc.trap.charged += n as i64;
+    }
+
+    /// Traps to `f(args)`, with `data` for it; the rest of the slice is used up
+    /// (`BUMP_ALL_REDS` + `BIF_TRAP`). Errors of `f` show the original BIF's original arguments.
+    pub fn trap(&mut self, f: BifFn, args: Vec<Term>, data: Option<Box<dyn Any>>) -> Exc {
+        self.trap_with(Trap { f, args, data, restart: false, gc: true })
+    }
+
+    /// Traps to the BIF itself with new arguments (its errors then show them).
+    pub fn trap_self(&mut self, f: BifFn, args: Vec<Term>) -> Exc {
+        self.trap_with(Trap { f, args, data: None, restart: true, gc: true })
+    }
+
+    pub fn trap_with(&mut self, t: Trap) -> Exc {
+        self.proc.trap.charged = self.proc.trap.reds_left.max(self.proc.trap.charged);
+        Exc::Trap(Box::new(t))
+    }
+
+    /// The `data` of the trap whose continuation is running, if it is a `T`.
+    pub fn take_trap_data<T: 'static>(&mut self) -> Option<Box<T>> {
+        self.proc.trap.data.take()?.downcast::<T>().ok()
     }
 }
 
@@ -64,6 +101,31 @@ pub enum Exc {
     Yield,
     /// Raise with a given class, reason and stack trace (erlang:raise/3).
     Raise { class: Term, reason: Term, stacktrace: Term },
+    /// Not done yet: continue later with a continuation (ERTS's `BIF_TRAP`; see `emu::trap`).
+    Trap(Box<Trap>),
+}
+
+/// The rest of a BIF's work: `f(args)` is called in place of the BIF once the scheduler has had
+/// the chance to run others (see `emu::trap`). Build it with [`Ctx::trap`].
+pub struct Trap {
+    pub f: BifFn,
+    /// Terms the continuation needs: roots of the process while the trap is pending.
+    pub args: Vec<Term>,
+    /// State that is not terms (an output buffer, counters), handed to `f` through
+    /// [`Ctx::take_trap_data`]. It may hold terms only when `gc` is false.
+    pub data: Option<Box<dyn Any>>,
+    /// `f` is the BIF itself with new arguments: its errors show these arguments (as ERTS's
+    /// `lists:reverse/2`, `lists:member/2`, `lists:keyfind/3` report them), not the original ones.
+    pub restart: bool,
+    /// The process may collect while the trap is pending (the continuation's terms are all in
+    /// `args`). False when `data` holds terms or pointers into objects under construction.
+    pub gc: bool,
+}
+
+impl core::fmt::Debug for Trap {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Trap({} args, restart: {}, gc: {})", self.args.len(), self.restart, self.gc)
+    }
 }
 
 pub type BifResult = Result<Term, Exc>;
@@ -105,6 +167,7 @@ const TABLES: &[&[BifEntry]] = &[
     timer::BIFS,
     string::BIFS,
     misc::BIFS,
+    yielding::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

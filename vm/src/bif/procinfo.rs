@@ -135,6 +135,13 @@ impl<'a> View<'a> {
 }
 
 fn mfa_at(vm: &Vm, at: *const Instr) -> Option<(Term, Term, u32, Option<(alloc::string::String, u32)>)> {
+    if vm.is_hibernating_at(at) {
+        return Some((am::ERLANG, atom::atom("hibernate"), 3, None));
+    }
+    // A process waiting to continue a BIF that trapped is in that BIF (as in ERTS).
+    if let Some(e) = crate::emu::trap::stub_export(at) {
+        return Some((e.module, e.function, e.arity, None));
+    }
     let m = vm.code.module_of(at)?;
     // SAFETY: module_of checked that `at` lies inside m's code.
     let idx = unsafe { at.offset_from(m.code.as_ptr()) } as usize;

@@ -85,6 +85,9 @@ pub enum Instr {
     CallExtOnly { arity: u32, export: &'static Export },
     Bif { bif: BifFn, fail: Label, args: Box<[Src]>, dst: Dst, export: &'static Export },
     GcBif { bif: BifFn, fail: Label, live: u32, args: Box<[Src]>, dst: Dst, export: &'static Export },
+    /// The trap stub of a BIF: calls the process's pending continuation of `export` (never in
+    /// module code; see `emu::trap`).
+    TrapResume { export: &'static Export },
     Allocate { stack: u32, heap: u32, live: u32, zero: bool },
     TestHeap { heap: u32, live: u32 },
     InitYregs { regs: Box<[u32]> },

@@ -15,7 +15,7 @@ use crate::bif::{self, Ctx, Exc};
 use crate::compare::{self, eq, eq_exact};
 use crate::emu::exception::{self, Raised};
 use crate::emu::instr::{Dst, FDst, FSrc, Instr, Src};
-use crate::emu::{bits, receive};
+use crate::emu::{bits, receive, trap};
 use crate::map;
 use crate::module::Export;
 use crate::process::Process;
@@ -174,7 +174,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
             Instr::CallExt { arity, export } => {
                 p.cp = ip;
-                match call_export(vm, p, x, export, *arity) {
+                match call_export(vm, p, x, export, *arity, &mut reds) {
                     Ok(target) => {
                         charge!(*arity, target);
                         ip = target;
@@ -194,8 +194,9 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
             Instr::CallExtLast { arity, export, dealloc } => {
                 deallocate(p, *dealloc);
-                match call_export(vm, p, x, export, *arity) {
+                match call_export(vm, p, x, export, *arity, &mut reds) {
                     Ok(target) => {
+                        trap::note_tail_call(p, target, ip);
                         charge!(*arity, target);
                         ip = target;
                     }
@@ -203,7 +204,10 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         ip = p.cp;
                         p.cp = core::ptr::null();
                     }
-                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Raise(mut r)) => {
+                        tail_called(&mut r);
+                        raise!(r)
+                    }
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
                         p.ip = p.cp;
@@ -212,16 +216,20 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     }
                 }
             }
-            Instr::CallExtOnly { arity, export } => match call_export(vm, p, x, export, *arity) {
+            Instr::CallExtOnly { arity, export } => match call_export(vm, p, x, export, *arity, &mut reds) {
                 Ok(target) => {
+                    trap::note_tail_call(p, target, ip);
                     charge!(*arity, target);
                     ip = target;
                 }
                 Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                Err(CallEnd::Raise(r)) => raise!(r),
+                    ip = p.cp;
+                    p.cp = core::ptr::null();
+                }
+                Err(CallEnd::Raise(mut r)) => {
+                    tail_called(&mut r);
+                    raise!(r)
+                }
                 Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                 Err(CallEnd::Yield) => {
                     p.ip = p.cp;
@@ -234,30 +242,89 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 for (i, s) in args.iter().enumerate() {
                     a[i] = read(p, x, *s);
                 }
-                let r = {
-                    let mut ctx = Ctx { proc: p, vm };
-                    bif(&mut ctx, &a[..args.len()])
-                };
-                match r {
+                let n = args.len();
+                match trap::call(vm, p, *bif, &a[..n], &mut reds) {
                     Ok(v) => write(p, x, *dst, v),
-                    Err(e) => bif_fail!(e, *fail, export, &a[..args.len()]),
+                    Err(Exc::Trap(t)) => {
+                        // No live register count: the continuation runs to its end here.
+                        p.trap.pending = Some(trap::Pending::new(*t, export, &a[..n], ip));
+                        match trap::drive(vm, p, x, export, None, &mut reds) {
+                            trap::Drive::Done(v) => write(p, x, *dst, v),
+                            trap::Drive::End(e, t) => bif_fail!(e, *fail, t.export, &t.orig),
+                            trap::Drive::Yield => error!(am::BADARG),
+                        }
+                    }
+                    Err(e) => bif_fail!(e, *fail, export, &a[..n]),
                 }
             }
             Instr::GcBif { bif, fail, live, args, dst, export } => {
-                let mut a = [Term::NIL; 4];
-                for (i, s) in args.iter().enumerate() {
-                    a[i] = read(p, x, *s);
-                }
-                let r = {
-                    let mut ctx = Ctx { proc: p, vm };
-                    bif(&mut ctx, &a[..args.len()])
-                };
-                match r {
-                    Ok(v) => {
-                        write(p, x, *dst, v);
-                        let _ = live;
+                // SAFETY: ip was advanced past this instruction.
+                let at = unsafe { ip.sub(1) };
+                let live = *live as usize;
+                let out = if p.trap.pending.as_ref().is_some_and(|t| t.at == at) {
+                    // Back from a yield in the middle of this BIF (ERTS's i_length).
+                    trap::drive(vm, p, x, export, Some(live), &mut reds)
+                } else {
+                    let mut a = [Term::NIL; 4];
+                    for (i, s) in args.iter().enumerate() {
+                        a[i] = read(p, x, *s);
                     }
-                    Err(e) => bif_fail!(e, *fail, export, &a[..args.len()]),
+                    let n = args.len();
+                    match trap::call(vm, p, *bif, &a[..n], &mut reds) {
+                        Ok(v) => {
+                            write(p, x, *dst, v);
+                            continue;
+                        }
+                        Err(Exc::Trap(t)) => {
+                            p.trap.pending = Some(trap::Pending::new(*t, export, &a[..n], at));
+                            trap::drive(vm, p, x, export, Some(live), &mut reds)
+                        }
+                        Err(e) => bif_fail!(e, *fail, export, &a[..n]),
+                    }
+                };
+                match out {
+                    trap::Drive::Done(v) => write(p, x, *dst, v),
+                    trap::Drive::Yield => {
+                        p.ip = at;
+                        p.saved_x.extend_from_slice(&x[..live]);
+                        p.reductions += SLICE_REDUCTIONS as u64;
+                        return Outcome::Yield;
+                    }
+                    trap::Drive::End(e, t) => bif_fail!(e, *fail, t.export, &t.orig),
+                }
+            }
+            Instr::TrapResume { export } => {
+                // SAFETY: ip was advanced past this instruction (a one-instruction block).
+                let at = unsafe { ip.sub(1) };
+                let (r, exp, orig, tail_call) = match trap::drive(vm, p, x, export, Some(0), &mut reds) {
+                    trap::Drive::Done(v) => (Ok(v), *export, Vec::new(), core::ptr::null()),
+                    trap::Drive::End(e, t) => (Err(e), t.export, t.orig, t.tail_call),
+                    trap::Drive::Yield => {
+                        p.ip = at;
+                        p.reductions += SLICE_REDUCTIONS as u64;
+                        return Outcome::Yield;
+                    }
+                };
+                match bif_return(vm, p, x, exp, &orig, r, &mut reds) {
+                    Ok(target) => ip = target,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
+                    Err(CallEnd::Raise(mut r)) => {
+                        if !tail_call.is_null() {
+                            // Raised where the tail call was made.
+                            tail_called(&mut r);
+                            ip = tail_call;
+                        }
+                        raise!(r)
+                    }
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
                 }
             }
             Instr::Allocate { stack, heap, live, zero: _ } => {
@@ -471,7 +538,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             Instr::CallFun { arity } => {
                 let fun = x[*arity as usize];
                 p.cp = ip;
-                match call_fun(vm, p, x, fun, *arity) {
+                match call_fun(vm, p, x, fun, *arity, &mut reds) {
                     Ok(target) => {
                         charge!(*arity, target);
                         ip = target;
@@ -492,7 +559,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             Instr::CallFun2 { arity, fun } => {
                 let f = read(p, x, *fun);
                 p.cp = ip;
-                match call_fun(vm, p, x, f, *arity) {
+                match call_fun(vm, p, x, f, *arity, &mut reds) {
                     Ok(target) => {
                         charge!(*arity, target);
                         ip = target;
@@ -530,8 +597,11 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     error!(am::BADARG);
                 }
                 let export = vm.code.export(m, f, *arity);
-                match call_export(vm, p, x, export, *arity) {
+                match call_export(vm, p, x, export, *arity, &mut reds) {
                     Ok(target) => {
+                        if dealloc.is_some() {
+                            trap::note_tail_call(p, target, ip);
+                        }
                         charge!(*arity, target);
                         ip = target;
                     }
@@ -539,7 +609,12 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         ip = p.cp;
                         p.cp = core::ptr::null();
                     }
-                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Raise(mut r)) => {
+                        if dealloc.is_some() {
+                            tail_called(&mut r);
+                        }
+                        raise!(r)
+                    }
                     Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
                     Err(CallEnd::Yield) => {
                         p.ip = p.cp;
@@ -767,6 +842,14 @@ pub enum CallEnd {
     Yield,
 }
 
+/// A BIF called in a tail call failed: its stack trace shows the calling function (at the
+/// call) before the caller's caller, as ERTS, which runs such BIFs before the return.
+fn tail_called(r: &mut Raised) {
+    if matches!(r.origin, crate::emu::exception::Origin::Bif(..)) {
+        r.from_call = false;
+    }
+}
+
 enum BifEnd {
     Raise(Raised),
     Halt(i32),
@@ -782,56 +865,20 @@ fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
         Exc::Raise { class, reason, stacktrace } => BifEnd::Raise(Raised::with_trace(class, reason, stacktrace)),
         Exc::Halt(s) => BifEnd::Halt(s),
         Exc::Yield => BifEnd::Yield,
-        // Calls from guard BIFs are not possible; treated as badarg by the caller.
-        Exc::CallMfa { .. } | Exc::CallFun { .. } => BifEnd::Raise(Raised::error(am::BADARG)),
+        // Calls from guard BIFs are not possible, and traps are handled before this;
+        // treated as badarg by the caller.
+        Exc::CallMfa { .. } | Exc::CallFun { .. } | Exc::Trap(_) => BifEnd::Raise(Raised::error(am::BADARG)),
     }
 }
 
 /// Calls an export: returns the code to jump to, or runs a BIF and reports how it ended.
-/// The caller has set `p.cp` to where the callee returns.
-pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, arity: u32) -> Result<*const Instr, CallEnd> {
+/// The caller has set `p.cp` to where the callee returns; `reds` are the reductions left.
+pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, arity: u32, reds: &mut i64) -> Result<*const Instr, CallEnd> {
     // A BIF wins over the module's Erlang stub of the same name (as in ERTS).
     if let Some(bif) = export.bif {
         let args: Vec<Term> = x[..arity as usize].to_vec();
-        let r = {
-            let mut ctx = Ctx { proc: p, vm };
-            bif(&mut ctx, &args)
-        };
-        return match r {
-            Ok(v) => {
-                x[0] = v;
-                Err(CallEnd::Value)
-            }
-            Err(Exc::CallMfa { module, function, args }) => {
-                if !module.is_atom() || !function.is_atom() {
-                    return Err(CallEnd::Raise(Raised::error(am::BADARG)));
-                }
-                let n = args.len();
-                if n > X_REGS - 2 {
-                    return Err(CallEnd::Raise(Raised::error(am::BADARG)));
-                }
-                x[..n].copy_from_slice(&args);
-                let e = vm.code.export(module, function, n as u32);
-                call_export(vm, p, x, e, n as u32)
-            }
-            Err(Exc::CallFun { fun, args }) => {
-                let n = args.len();
-                x[..n].copy_from_slice(&args);
-                call_fun(vm, p, x, fun, n as u32)
-            }
-            Err(e) => Err(match bif_exception(e, export, &args) {
-                BifEnd::Raise(mut r) => {
-                    // error/1,2, exit/1 and throw/1 report the calling function (beam_common.c).
-                    r.from_call = matches!(r.origin, crate::emu::exception::Origin::Bif(..));
-                    CallEnd::Raise(r)
-                }
-                BifEnd::Halt(s) => CallEnd::Halt(s),
-                BifEnd::Yield => {
-                    x[0] = am::TRUE;
-                    CallEnd::Yield
-                }
-            }),
-        };
+        let r = trap::call(vm, p, bif, &args, reds);
+        return bif_return(vm, p, x, export, &args, r, reds);
     }
     let code = export.code();
     if !code.is_null() {
@@ -849,8 +896,54 @@ pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Ex
     Err(CallEnd::Raise(Raised::undef(export.module, export.function, a)))
 }
 
+/// How the call of BIF `export` with `args` goes on after the BIF (or its continuation)
+/// returned `r`: a value in x0, a call to make, an exception, or a trap to resume at the
+/// BIF's trap stub.
+fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, args: &[Term], r: bif::BifResult, reds: &mut i64) -> Result<*const Instr, CallEnd> {
+    match r {
+        Ok(v) => {
+            x[0] = v;
+            Err(CallEnd::Value)
+        }
+        Err(Exc::CallMfa { module, function, args }) => {
+            if !module.is_atom() || !function.is_atom() {
+                return Err(CallEnd::Raise(Raised::error(am::BADARG)));
+            }
+            let n = args.len();
+            if n > X_REGS - 2 {
+                return Err(CallEnd::Raise(Raised::error(am::BADARG)));
+            }
+            x[..n].copy_from_slice(&args);
+            let e = vm.code.export(module, function, n as u32);
+            call_export(vm, p, x, e, n as u32, reds)
+        }
+        Err(Exc::CallFun { fun, args }) => {
+            let n = args.len();
+            x[..n].copy_from_slice(&args);
+            call_fun(vm, p, x, fun, n as u32, reds)
+        }
+        Err(Exc::Trap(t)) => {
+            let stub = trap::stub(export);
+            p.trap.pending = Some(trap::Pending::new(*t, export, args, stub));
+            Ok(stub)
+        }
+        Err(e) => Err(match bif_exception(e, export, args) {
+            BifEnd::Raise(mut r) => {
+                // error/1,2, exit/1 and throw/1 report the calling function (beam_common.c).
+                r.from_call = matches!(r.origin, crate::emu::exception::Origin::Bif(..));
+                CallEnd::Raise(r)
+            }
+            BifEnd::Halt(s) => CallEnd::Halt(s),
+            BifEnd::Yield => {
+                x[0] = am::TRUE;
+                CallEnd::Yield
+            }
+        }),
+    }
+}
+
 /// Calls a fun value with `arity` arguments in x registers.
-pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32) -> Result<*const Instr, CallEnd> {
+pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32, reds: &mut i64) -> Result<*const Instr, CallEnd> {
     if let Some((entry, free)) = terms::closure_parts(fun) {
         if entry.arity != arity {
             let args: Vec<Term> = x[..arity as usize].to_vec();
@@ -877,7 +970,7 @@ pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32)
             let r = terms::tuple(&mut p.heap, &[am::BADARITY, inner]);
             return Err(CallEnd::Raise(Raised::error(r)));
         }
-        return call_export(vm, p, x, e, arity);
+        return call_export(vm, p, x, e, arity, reds);
     }
     let r = terms::tuple(&mut p.heap, &[am::BADFUN, fun]);
     Err(CallEnd::Raise(Raised::error(r)))

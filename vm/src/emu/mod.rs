@@ -4,3 +4,4 @@ pub mod exception;
 pub mod instr;
 pub mod interp;
 pub mod receive;
+pub mod trap;

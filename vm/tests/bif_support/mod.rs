@@ -141,7 +141,7 @@ impl Harness {
         let fun = bif::lookup(atom::atom(m), atom::atom(f), args.len() as u32)
             .unwrap_or_else(|| panic!("no BIF {m}:{f}/{}", args.len()));
         let mut ctx = Ctx { proc: &mut self.p, vm: &self.vm };
-        fun(&mut ctx, args)
+        beamos_vm::emu::trap::call_to_end(&mut ctx, fun, args)
     }
 
     fn decode(&mut self, etf: &[u8]) -> Term {
