@@ -24,15 +24,32 @@ pub const HEAP_BIN_LIMIT: usize = 64;
 pub const REFC_BIN_WORDS: usize = 4;
 
 /// The shared bytes of an off-heap binary.
+///
+/// The buffer may have spare capacity after its written `end`. Appending (`<<Bin/binary, ...>>`
+/// when `Bin` views the buffer up to its end) claims the next bytes by moving `end` with a
+/// compare-and-swap and writes them in place: every existing view covers only bytes below the
+/// `end` it was made at, so none sees the write, and two appenders cannot both win. This makes
+/// the accumulate-a-binary idiom linear, as ERTS's writable binaries do.
 pub struct BinData {
     refc: AtomicUsize,
-    pub bytes: Vec<u8>,
+    end: AtomicUsize,
+    ptr: *mut u8,
+    cap: usize,
 }
 
+// SAFETY: the bytes below `end` are immutable once written; bytes above it are written only by
+// the one appender whose compare-and-swap claimed them, before any view of them exists.
+unsafe impl Send for BinData {}
+// SAFETY: as above.
+unsafe impl Sync for BinData {}
+
 impl BinData {
-    /// A new binary with one reference (owned by the caller).
+    /// A new binary with one reference (owned by the caller); `bytes`'s spare capacity is kept
+    /// for appends.
     pub fn new(bytes: Vec<u8>) -> *const BinData {
-        Box::into_raw(Box::new(BinData { refc: AtomicUsize::new(1), bytes }))
+        let mut bytes = core::mem::ManuallyDrop::new(bytes);
+        let (ptr, end, cap) = (bytes.as_mut_ptr(), bytes.len(), bytes.capacity());
+        Box::into_raw(Box::new(BinData { refc: AtomicUsize::new(1), end: AtomicUsize::new(end), ptr, cap }))
     }
 
     /// Adds a reference.
@@ -53,13 +70,46 @@ impl BinData {
         if unsafe { (*p).refc.fetch_sub(1, Ordering::Release) } == 1 {
             core::sync::atomic::fence(Ordering::Acquire);
             // SAFETY: that was the last reference; nobody else can reach p.
-            drop(unsafe { Box::from_raw(p as *mut BinData) });
+            let d = unsafe { Box::from_raw(p as *mut BinData) };
+            // SAFETY: ptr and cap came from a Vec<u8> in `new`; u8 needs no drop, so length 0.
+            drop(unsafe { Vec::from_raw_parts(d.ptr, 0, d.cap) });
         }
     }
 
     /// The current number of references (for tests and `binary:referenced_byte_size`).
     pub fn ref_count(&self) -> usize {
         self.refc.load(Ordering::Relaxed)
+    }
+
+    /// Bytes written so far (the size of the underlying binary).
+    pub fn len(&self) -> usize {
+        self.end.load(Ordering::Acquire)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `len` bytes from `off`.
+    ///
+    /// # Safety
+    /// `off + len` must not exceed the `end` some view of this binary was made at.
+    pub unsafe fn slice(&self, off: usize, len: usize) -> &[u8] {
+        debug_assert!(off + len <= self.len());
+        // SAFETY: the caller guarantees the range was written (below an observed end).
+        unsafe { core::slice::from_raw_parts(self.ptr.add(off), len) }
+    }
+
+    /// Appends `extra` in place if the binary ends exactly at `at` and has room: true when
+    /// done (the bytes `at..at + extra.len()` now exist), false when the caller must copy.
+    pub fn try_append(&self, at: usize, extra: &[u8]) -> bool {
+        let new_end = at + extra.len();
+        if new_end > self.cap || self.end.compare_exchange(at, new_end, Ordering::AcqRel, Ordering::Relaxed).is_err() {
+            return false;
+        }
+        // SAFETY: the compare-and-swap gave us at..new_end, inside the capacity, seen by no view.
+        unsafe { core::ptr::copy_nonoverlapping(extra.as_ptr(), self.ptr.add(at), extra.len()) };
+        true
     }
 }
 
@@ -102,7 +152,7 @@ pub unsafe fn binary_bytes<'a>(t: Term) -> &'a [u8] {
             let len = *p.add(1) as usize;
             let data = &*refc_bin_data(p);
             let off = *p.add(3) as usize;
-            &data.bytes[off..off + len]
+            data.slice(off, len)
         }
     }
 }

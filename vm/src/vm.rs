@@ -47,6 +47,32 @@ pub enum Timer {
     Send { dest: Term, msg: Term, frag: Option<beamos_gc::heap::Fragment>, ref_id: u128, deadline: u64 },
 }
 
+/// A hibernated process's code, its stack being `[cp = normal exit, Args, F, M]` (y0 = M):
+/// `0: loop_rec 6 x3; 1-3: move y0..y2 to x0..x2; 4: deallocate 3; 5: call_ext_only apply/3;
+/// 6: wait 0`. Labels are patched to the addresses of the boxed (never moving) instructions.
+fn hibernate_code(apply: &'static crate::module::Export) -> Box<[Instr]> {
+    use crate::emu::instr::{Dst, Src};
+    let mut code = vec![
+        Instr::LoopRec { fail: 0, dst: Dst::X(3) },
+        Instr::Move { src: Src::Y(0), dst: Dst::X(0) },
+        Instr::Move { src: Src::Y(1), dst: Dst::X(1) },
+        Instr::Move { src: Src::Y(2), dst: Dst::X(2) },
+        Instr::Deallocate { n: 3 },
+        Instr::CallExtOnly { arity: 3, export: apply },
+        Instr::Wait { target: 0 },
+    ]
+    .into_boxed_slice();
+    let base = code.as_ptr() as usize;
+    let size = core::mem::size_of::<Instr>();
+    if let Instr::LoopRec { fail, .. } = &mut code[0] {
+        *fail = base + 6 * size;
+    }
+    if let Instr::Wait { target } = &mut code[6] {
+        *target = base;
+    }
+    code
+}
+
 /// Where a process is, as process_info's `status` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProcState {
@@ -86,6 +112,9 @@ pub struct Vm {
     /// `[NormalExit]` (the continuation of every initial call) and the spawn trampoline.
     exit_code: Box<[Instr]>,
     start_code: Box<[Instr]>,
+    /// Where a hibernating process resumes (erlang:hibernate/3): wait for a message without
+    /// taking it, then `apply(M, F, Args)` (kept in y0..y2) on an empty stack, then exit.
+    hibernate_code: Box<[Instr]>,
     pub gc_settings: GcSettings,
     pub start_ns: u64,
 }
@@ -119,9 +148,25 @@ impl Vm {
             results: Mutex::new(HashMap::new()),
             exit_code: vec![Instr::NormalExit].into_boxed_slice(),
             start_code: vec![Instr::CallExtOnly { arity: 3, export: apply }].into_boxed_slice(),
+            hibernate_code: hibernate_code(apply),
             gc_settings: GcSettings::default(),
             start_ns,
         }
+    }
+
+    /// The continuation a hibernating process resumes at (see `hibernate_code`).
+    pub fn hibernate_entry(&self) -> *const Instr {
+        self.hibernate_code.as_ptr()
+    }
+
+    /// Whether `ip` is in the hibernate continuation (process_info shows erlang:hibernate/3).
+    pub fn is_hibernating_at(&self, ip: *const Instr) -> bool {
+        self.hibernate_code.as_ptr_range().contains(&ip)
+    }
+
+    /// The continuation that ends a process normally (where initial calls return).
+    pub fn exit_entry(&self) -> *const Instr {
+        self.exit_code.as_ptr()
     }
 
     pub fn add_code_path(&self, dir: &str) {

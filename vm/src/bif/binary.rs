@@ -241,7 +241,7 @@ fn referenced_byte_size_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     }
     let size = if base.box_tag() == Some(header_tag::REFC_BIN) {
         // SAFETY: base is a live refc binary object; its BinData outlives it.
-        unsafe { (*beamos_gc::bin::refc_bin_data(base.ptr())).bytes.len() }
+        unsafe { (*beamos_gc::bin::refc_bin_data(base.ptr())).len() }
     } else {
         bit_view(base).map_or(0, |v| v.bit_size / 8)
     };

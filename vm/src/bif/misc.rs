@@ -34,7 +34,26 @@ pub const BIFS: &[BifEntry] = &[
     bif("file", "native_name_encoding", 0, native_name_encoding_0),
     bif("os", "putenv", 2, putenv_2),
     bif("os", "unsetenv", 1, unsetenv_1),
+    bif("erlang", "hibernate", 3, hibernate_3),
 ];
+
+/// `erlang:hibernate(M, F, Args)`: drop the call stack, wait for a message (without taking
+/// it), then run `M:F(Args)`; when that returns, the process exits normally. The BIF yields
+/// into the VM's hibernate continuation, with M, F and Args as its live registers.
+fn hibernate_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_atom() || !a[1].is_atom() || terms::list_length(a[2]).is_none() {
+        return super::badarg_r();
+    }
+    let p = &mut *ctx.proc;
+    p.stack.clear();
+    p.exc = None;
+    p.saved_x.clear();
+    // A frame for the hibernate code: return to normal exit; y0..y2 = M, F, Args.
+    p.stack.extend_from_slice(&[Term(ctx.vm.exit_entry() as u64), a[2], a[1], a[0]]);
+    // The yield resumes at cp (with the BIF's `true` in x0, which nothing reads).
+    p.cp = ctx.vm.hibernate_entry();
+    Err(super::Exc::Yield)
+}
 
 /// The bytes of an iodata term (binaries, byte lists, nested), or badarg.
 fn iodata(t: Term) -> Result<Vec<u8>, super::Exc> {

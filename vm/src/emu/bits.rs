@@ -479,6 +479,62 @@ fn put_segment(p: &Process, x: &[Term], w: &mut BitWriter, seg: &Segment) -> boo
     }
 }
 
+/// `<<Bin/binary, Rest...>>` where `Bin` is a byte-aligned view that ends where its off-heap
+/// buffer ends: the rest is written into the buffer's spare room and the result is a new view
+/// of the same buffer (see `BinData::try_append`). `None` means build a copy as usual (also
+/// for every error, which the copying path reports).
+fn append_in_place(p: &mut Process, x: &[Term], segs: &[Segment]) -> Option<Term> {
+    let first = segs.first()?;
+    if !matches!(first.ty, SegType::Append | SegType::PrivateAppend) {
+        return None;
+    }
+    let val = read(p, x, first.src);
+    // The refc object, and the view's bit offset and size relative to it.
+    let (obj, bit_off, bit_size) = match val.box_tag()? {
+        // SAFETY: word 1 of a refc binary object is its byte size.
+        header_tag::REFC_BIN => (val, 0, unsafe { *val.ptr().add(1) } as usize * 8),
+        header_tag::SUB_BIN => {
+            // SAFETY: a sub-binary is [header, orig, bit offset, bit size].
+            let (orig, off, size) = unsafe { (Term(*val.ptr().add(1)), *val.ptr().add(2), *val.ptr().add(3)) };
+            (orig, off as usize, size as usize)
+        }
+        _ => return None,
+    };
+    if obj.box_tag() != Some(header_tag::REFC_BIN) || bit_off % 8 != 0 || bit_size % 8 != 0 {
+        return None;
+    }
+    if first.unit > 1 && bit_size % first.unit as usize != 0 {
+        return None;
+    }
+    // SAFETY: obj is a live refc binary object: [header, byte size, BinData, byte offset].
+    let (data, obj_off) = unsafe { (beamos_gc::bin::refc_bin_data(obj.ptr()), *obj.ptr().add(3) as usize) };
+    let start = obj_off + bit_off / 8;
+    let at = start + bit_size / 8;
+    // SAFETY: the BinData outlives the object referring to it.
+    let d = unsafe { &*data };
+    if at != d.len() {
+        return None;
+    }
+    let mut w = BitWriter::with_capacity(64);
+    for seg in &segs[1..] {
+        if !put_segment(p, x, &mut w, seg) {
+            return None;
+        }
+    }
+    if w.bits % 8 != 0 || !d.try_append(at, &w.bytes) {
+        return None;
+    }
+    let size = bit_size / 8 + w.bytes.len();
+    let o = p.heap.alloc(beamos_gc::bin::REFC_BIN_WORDS);
+    // SAFETY: fresh words; the new object owns the reference taken here.
+    unsafe {
+        beamos_gc::bin::BinData::inc_ref(data);
+        beamos_gc::bin::write_refc_bin(o, data, start, size);
+    }
+    p.heap.note_refc_bin(o);
+    Some(Term::boxed_ptr(o))
+}
+
 fn finish(p: &mut Process, w: BitWriter) -> Term {
     terms::bitstring(&mut p.heap, &w.bytes, w.bits)
 }
@@ -488,13 +544,25 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
     match instr {
         Instr::BsCreateBin { fail, alloc: _, live, unit: _, dst, segs } => {
             gc_test(p, x, 0, *live as usize);
+            if let Some(t) = append_in_place(p, x, segs) {
+                write(p, x, *dst, t);
+                return Next::Continue;
+            }
             let mut w = BitWriter::with_capacity(64);
             for seg in segs.iter() {
                 if !put_segment(p, x, &mut w, seg) {
                     return fail_or(*fail, am::BADARG);
                 }
             }
-            let t = finish(p, w);
+            let appending = matches!(segs.first().map(|s| s.ty), Some(SegType::Append | SegType::PrivateAppend));
+            let t = if appending && w.bits % 8 == 0 && w.bytes.len() > beamos_gc::bin::HEAP_BIN_LIMIT {
+                // The start of an accumulated binary: give it room so the next appends are in place.
+                let mut v = w.bytes;
+                v.reserve(v.len().max(256));
+                terms::refc_binary(&mut p.heap, v)
+            } else {
+                finish(p, w)
+            };
             write(p, x, *dst, t);
             Next::Continue
         }
