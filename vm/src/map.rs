@@ -355,6 +355,8 @@ pub struct Builder {
     hashes: Vec<KeyHash>,
     nodes: Vec<BNode>,
     count: usize,
+    /// Level of collision nodes ([`MAX_LEVEL`]; lower in tests, to reach them).
+    max_level: u32,
 }
 
 /// A key was given twice to [`Builder::insert`] with `reject_duplicates`.
@@ -369,7 +371,11 @@ impl Default for Builder {
 
 impl Builder {
     pub fn new() -> Builder {
-        Builder { pairs: Vec::new(), hashes: Vec::new(), nodes: vec![BNode::new()], count: 0 }
+        Builder::with_max_level(MAX_LEVEL)
+    }
+
+    fn with_max_level(max_level: u32) -> Builder {
+        Builder { pairs: Vec::new(), hashes: Vec::new(), nodes: vec![BNode::new()], count: 0, max_level }
     }
 
     /// Distinct keys so far.
@@ -432,7 +438,7 @@ impl Builder {
                 self.nodes.push(BNode::new());
                 self.nodes[node].children[d] = NODE | n as u32;
                 node = n;
-                if level >= MAX_LEVEL {
+                if level >= self.max_level {
                     self.nodes[node].collision = Some(vec![j, i]);
                     self.count += 1;
                     return Ok(());
@@ -534,7 +540,7 @@ pub fn put_many(h: &mut impl Alloc, m: Term, pairs: &[(Term, Term)]) -> Term {
         if pairs.len() * 8 <= size(m) {
             let mut r = m;
             for &(k, v) in pairs {
-                r = hamt_insert(h, r, k, v, Insert::Always).unwrap_or(r);
+                r = hamt_insert(h, r, k, v, Insert::Always, MAX_LEVEL).unwrap_or(r);
             }
             return r;
         }
@@ -584,7 +590,7 @@ pub fn update_many(h: &mut impl Alloc, m: Term, pairs: &[(Term, Term)]) -> Resul
     if is_hamt(m) {
         let mut r = m;
         for &(k, v) in pairs {
-            r = hamt_insert(h, r, k, v, Insert::UpdateOnly).ok_or(k)?;
+            r = hamt_insert(h, r, k, v, Insert::UpdateOnly, MAX_LEVEL).ok_or(k)?;
         }
         return Ok(r);
     }
@@ -631,7 +637,8 @@ fn node_with_child(h: &mut impl Alloc, node: Term, d: u32, child: Term, grow: us
 
 /// Puts one key into a HAMT, copying the path (erl_map.c `erts_hashmap_insert`). `None` when
 /// `mode` forbids the change (update of an absent key); the same map when nothing changes.
-fn hamt_insert(h: &mut impl Alloc, m: Term, k: Term, v: Term, mode: Insert) -> Option<Term> {
+/// Keys still sharing their path at `max_level` go to a collision node.
+fn hamt_insert(h: &mut impl Alloc, m: Term, k: Term, v: Term, mode: Insert, max_level: u32) -> Option<Term> {
     let mut kh = KeyHash::new(k);
     let mut path: Vec<(Term, u32)> = Vec::new();
     let mut node = m;
@@ -677,7 +684,7 @@ fn hamt_insert(h: &mut impl Alloc, m: Term, k: Term, v: Term, mode: Insert) -> O
                 return None;
             }
             let leaf = terms::cons(h, k, v);
-            break (split(h, child, ck, leaf, &mut kh, level + 1), 1);
+            break (split(h, child, ck, leaf, &mut kh, level + 1, max_level), 1);
         }
         node = child;
         level += 1;
@@ -690,12 +697,12 @@ fn hamt_insert(h: &mut impl Alloc, m: Term, k: Term, v: Term, mode: Insert) -> O
 
 /// The subtree, rooted at `level`, holding leaf `old` (key `old_key`) and leaf `new` (key of
 /// `kh`): single-child nodes while their slots agree, then a node with both.
-fn split(h: &mut impl Alloc, old: Term, old_key: Term, new: Term, kh: &mut KeyHash, level: u32) -> Term {
+fn split(h: &mut impl Alloc, old: Term, old_key: Term, new: Term, kh: &mut KeyHash, level: u32, max_level: u32) -> Term {
     let mut oh = KeyHash::new(old_key);
     let mut chain: Vec<u32> = Vec::new();
     let mut lvl = level;
     let mut res = loop {
-        if lvl >= MAX_LEVEL {
+        if lvl >= max_level {
             let mut pair = [old, new];
             pair.sort_by(|a, b| compare(leaf_parts(*a).0, leaf_parts(*b).0, Mode::Exact));
             break alloc_node(h, None, COLLISION, &pair);
@@ -833,7 +840,7 @@ pub fn merge(h: &mut impl Alloc, a: Term, b: Term) -> Term {
     if is_hamt(b) && na * 8 <= nb {
         let mut r = b;
         for (k, v) in iter(a) {
-            r = hamt_insert(h, r, k, v, Insert::IfAbsent).unwrap_or(r);
+            r = hamt_insert(h, r, k, v, Insert::IfAbsent, MAX_LEVEL).unwrap_or(r);
         }
         return r;
     }
@@ -847,6 +854,95 @@ pub fn merge(h: &mut impl Alloc, a: Term, b: Term) -> Term {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use beamos_gc::heap::Fragment;
+
+    fn shown(t: Term) -> alloc::string::String {
+        let mut v = Vec::new();
+        crate::print::display(t, &mut v);
+        alloc::string::String::from_utf8(v).unwrap()
+    }
+
+    /// Collision nodes (unreachable with real hashes: 64 levels of agreement) exercised with
+    /// the limit at level 2, where 300 keys share 256 two-nibble prefixes.
+    #[test]
+    fn collision_nodes_hold_keys_that_share_every_level() {
+        let mut h = Fragment::with_capacity(1 << 20);
+        let keys: Vec<Term> = (0..300).map(|i| Term::small(i * 7 - 100)).collect();
+        let mut b = Builder::with_max_level(2);
+        for &k in &keys {
+            b.insert(k, k, false).unwrap();
+        }
+        assert_eq!(b.insert(keys[5], keys[5], true), Err(DuplicateKey));
+        let built = b.finish(&mut h);
+        assert!(shown(built).contains("<10000>{"), "collision nodes present: {}", shown(built));
+        // The same map by single inserts, in another order.
+        let mut b = Builder::with_max_level(2);
+        for &k in keys[..40].iter().rev() {
+            b.insert(k, k, false).unwrap();
+        }
+        let mut m = b.finish(&mut h);
+        let (mut i, n) = (keys.len(), keys.len());
+        while i > 40 {
+            i -= 1;
+            m = hamt_insert(&mut h, m, keys[i], keys[i], Insert::Always, 2).unwrap();
+        }
+        assert_eq!(size(m), n);
+        assert_eq!(shown(m), shown(built));
+        assert_eq!(compare(m, built, Mode::Exact), Ordering::Equal);
+        assert_eq!(iter(m).count(), n);
+        // Replacing, updating and inserting-if-absent inside collision nodes.
+        let m2 = hamt_insert(&mut h, m, keys[7], Term::NIL, Insert::UpdateOnly, 2).unwrap();
+        assert_eq!(get(m2, keys[7]), Some(Term::NIL));
+        assert_eq!(hamt_insert(&mut h, m, Term::small(-1_000_000), Term::NIL, Insert::UpdateOnly, 2), None);
+        let m3 = hamt_insert(&mut h, m, keys[7], Term::NIL, Insert::IfAbsent, 2).unwrap();
+        assert_eq!(get(m3, keys[7]), Some(keys[7]));
+        // Every key is found; removing them one by one keeps the others and ends flat.
+        for &k in &keys {
+            assert_eq!(get(m, k), Some(k));
+        }
+        let mut left = n;
+        for &k in keys.iter().rev() {
+            let (v, m2) = take(&mut h, m, k).unwrap();
+            assert_eq!(v, k);
+            m = m2;
+            left -= 1;
+            assert_eq!(size(m), left);
+            assert_eq!(get(m, k), None);
+            assert_eq!(iter(m).count(), left);
+            assert_eq!(is_hamt(m), left > SMALL_MAP_LIMIT);
+        }
+    }
+
+    /// Whatever the sequence of puts and removes, the trie equals the one built at once.
+    #[test]
+    fn shape_depends_only_on_the_key_set() {
+        let mut h = Fragment::with_capacity(1 << 22);
+        let mut x: u64 = 88172645463325252;
+        let mut rnd = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut m = empty(&mut h);
+        let mut present: alloc::collections::BTreeSet<i64> = alloc::collections::BTreeSet::new();
+        for step in 0..3000 {
+            let k = (rnd() % 400) as i64;
+            if rnd() % 3 == 0 {
+                m = remove(&mut h, m, Term::small(k));
+                present.remove(&k);
+            } else {
+                m = put_many(&mut h, m, &[(Term::small(k), Term::small(k))]);
+                present.insert(k);
+            }
+            if step % 50 == 0 {
+                let pairs: Vec<(Term, Term)> = present.iter().map(|&k| (Term::small(k), Term::small(k))).collect();
+                let fresh = from_pairs(&mut h, &pairs);
+                assert_eq!(shown(m), shown(fresh), "after step {}", step);
+                assert_eq!(size(m), present.len());
+            }
+        }
+    }
 
     #[test]
     fn swizzle_reverses_nibbles() {

@@ -404,3 +404,82 @@ main() ->
     );
     differential("hamt_collide", &src);
 }
+
+/// `erts_internal:map_next/3` directly: following the returned paths visits every pair once,
+/// in `maps:iterator` order, across many chunks; arbitrary paths give pairs or badarg, never
+/// a panic.
+#[test]
+fn map_next_paths_resume_and_never_panic() {
+    use beamos_gc::Term;
+    use beamos_vm::bif::{self, Ctx};
+    use beamos_vm::process::Process;
+    use beamos_vm::{atom, map, terms};
+    let (platform, _) = common::TestPlatform::new();
+    let vm = Vm::new(Box::new(platform));
+    let mut p = Process::new(0, Default::default());
+    let next = bif::lookup(atom::atom("erts_internal"), atom::atom("map_next"), 3).expect("map_next/3");
+    for n in [33usize, 100, 5000] {
+        let pairs: Vec<(Term, Term)> = (0..n as i64).map(|i| (Term::small(i * 31 - 7), Term::small(i))).collect();
+        let m = map::from_pairs(&mut p.heap, &pairs);
+        let want: Vec<(Term, Term)> = map::iter(m).collect();
+        // iterator mode: {K, V, {K, V, ... [Path | Map] | none}}
+        let mut got = Vec::new();
+        let mut path = Term::small(0);
+        loop {
+            let mut ctx = Ctx { proc: &mut p, vm: &vm };
+            let mut r = next(&mut ctx, &[path, m, atom::atom("iterator")]).expect("valid path");
+            while let Some(e) = terms::tuple_elems(r) {
+                got.push((e[0], e[1]));
+                r = e[2];
+            }
+            if r == atom::atom("none") {
+                break;
+            }
+            let (pth, mm) = terms::cons_parts(r).expect("[Path | Map]");
+            assert_eq!(mm, m);
+            path = pth;
+        }
+        assert_eq!(got, want, "{} keys, iterator mode", n);
+        // list mode: [Path, Map | Acc] until only the accumulated pairs are left.
+        let mut acc = Term::NIL;
+        let mut path = Term::small(0);
+        loop {
+            let mut ctx = Ctx { proc: &mut p, vm: &vm };
+            let r = next(&mut ctx, &[path, m, acc]).expect("valid path");
+            let (h, t) = terms::cons_parts(r).expect("a list");
+            if terms::tuple_elems(h).is_some() {
+                acc = r;
+                break;
+            }
+            path = h;
+            let (mm, rest) = terms::cons_parts(t).unwrap();
+            assert_eq!(mm, m);
+            acc = rest;
+        }
+        let listed: Vec<(Term, Term)> = terms::list_to_vec(acc)
+            .unwrap()
+            .into_iter()
+            .map(|t| {
+                let e = terms::tuple_elems(t).unwrap();
+                (e[0], e[1])
+            })
+            .collect();
+        assert_eq!(listed, map::pairs_list_order(m), "{} keys, list mode", n);
+        // Arbitrary paths, small and big, positive and negative.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let path = match x % 4 {
+                0 => Term::small((x >> 40) as i64 - (1 << 23)),
+                1 => Term::small((x & 0xff) as i64),
+                2 => terms::int_from_i128(&mut p.heap, (x as i128) << (x % 64)),
+                _ => terms::int_from_i128(&mut p.heap, -((x >> 3) as i128) << 62),
+            };
+            let acc = if x % 5 == 0 { atom::atom("iterator") } else { Term::NIL };
+            let mut ctx = Ctx { proc: &mut p, vm: &vm };
+            let _ = next(&mut ctx, &[path, m, acc]);
+        }
+    }
+}
