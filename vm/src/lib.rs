@@ -16,6 +16,7 @@ pub mod atom;
 pub mod bif;
 pub mod compare;
 pub mod emu;
+pub mod ets;
 pub mod hash;
 pub mod loader;
 pub mod map;

@@ -117,6 +117,8 @@ pub struct Vm {
     hibernate_code: Box<[Instr]>,
     pub gc_settings: GcSettings,
     pub start_ns: u64,
+    /// ETS tables.
+    pub ets: crate::ets::Registry,
 }
 
 // SAFETY: all shared state is behind locks or atomics; processes move between threads whole.
@@ -151,6 +153,7 @@ impl Vm {
             hibernate_code: hibernate_code(apply),
             gc_settings: GcSettings::default(),
             start_ns,
+            ets: crate::ets::Registry::new(),
         }
     }
 
@@ -471,6 +474,7 @@ impl Vm {
             self.registry.write().remove(&name);
         }
         let pid = p.pid;
+        crate::bif::ets::owner_exited(self, pid);
         for &l in &p.links {
             let (r, f) = copy_to_fragment(reason);
             self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });

@@ -20,6 +20,7 @@ pub mod arith;
 pub mod binary;
 pub mod erlang;
 pub mod etf;
+pub mod ets;
 pub mod lists;
 pub mod maps;
 pub mod misc;
@@ -167,6 +168,7 @@ const TABLES: &[&[BifEntry]] = &[
     timer::BIFS,
     string::BIFS,
     misc::BIFS,
+    ets::BIFS,
     yielding::BIFS,
 ];
 
