@@ -149,6 +149,9 @@ impl Collector<'_> {
                 if h & 0b11 == TAG_BOXED {
                     return Term(h); // already moved
                 }
+                if h == 0 {
+                    return Term::empty_tuple(); // a stray heap `{}` is not copied
+                }
                 let (total, _, _) = object_layout(h);
                 let q = self.take(zone, total);
                 core::ptr::copy_nonoverlapping(p, q, total);
@@ -326,7 +329,9 @@ pub fn size_of_term(t: Term) -> usize {
                 // SAFETY: boxed terms point at live objects.
                 let hdr = unsafe { *p };
                 let (total, first, n) = object_layout(hdr);
-                words += total;
+                if hdr != 0 {
+                    words += total; // `{}` is the static empty tuple: no words
+                }
                 for k in first..first + n {
                     // SAFETY: term slots of a live object.
                     let e = Term(unsafe { *p.add(k) });
@@ -397,6 +402,10 @@ pub fn copy_term_with(t: Term, alloc: &mut dyn FnMut(usize) -> *mut u64, work: &
                 // SAFETY: boxed terms point at live objects; q is freshly allocated.
                 unsafe {
                     let hdr = *p;
+                    if hdr == 0 {
+                        *slot = Term::empty_tuple().raw(); // `{}` is never copied
+                        break;
+                    }
                     let (total, first, n) = object_layout(hdr);
                     let q = alloc(total);
                     core::ptr::copy_nonoverlapping(p, q, total);

@@ -324,6 +324,22 @@ pub const fn header_tag_of(header: u64) -> u64 {
 pub const fn header_arity(header: u64) -> usize {
     (header >> HEADER_ARITY_SHIFT) as usize
 }
+/// The one empty tuple. Its header word is 0, which a heap scan cannot tell from the first
+/// word of a moved cons cell, so `{}` never lives on a heap or in a fragment: builders,
+/// copies and collections all use this static object instead (ERTS 26 has the same global
+/// literal empty tuple).
+#[repr(C, align(8))]
+pub struct EmptyTuple([u64; 1]);
+pub static EMPTY_TUPLE: EmptyTuple = EmptyTuple([0]);
+
+impl Term {
+    /// `{}` (see [`EMPTY_TUPLE`]).
+    #[inline]
+    pub fn empty_tuple() -> Term {
+        Term::boxed_ptr(EMPTY_TUPLE.0.as_ptr() as *mut u64)
+    }
+}
+
 #[inline(always)]
 pub const fn is_header(w: u64) -> bool {
     w & PRIMARY_MASK == TAG_HEADER && w != 0

@@ -11,6 +11,7 @@
 boot(Start, Args, Plain) ->
     persistent_term:put({?MODULE, arguments}, Args),
     persistent_term:put({?MODULE, plain}, Plain),
+    start_code_purger(),
     Self = self(),
     Pid = spawn_link(fun() -> do_boot(Self, [], Start) end),
     process_flag(trap_exit, true),
@@ -50,6 +51,14 @@ start_it([_|_]=MFA) ->
         [M]        -> M:start();
         [M,F]      -> M:F();
         [M,F|Args] -> M:F(Args)
+    end.
+
+%% OTP's code purger (erlang:purge_module/1 and code:purge/1 go through it), when its module
+%% is on the code path; as a system process it does not keep an idle VM alive.
+start_code_purger() ->
+    case catch erts_code_purger:module_info(module) of
+        erts_code_purger -> erts_internal:spawn_system_process(erts_code_purger, start, []);
+        _ -> ok
     end.
 
 get_arguments() -> persistent_term:get({?MODULE, arguments}, []).

@@ -266,6 +266,16 @@ impl CodeTable {
         self.old.write().remove(&name).is_some()
     }
 
+    /// Whether any version of `name` was ever loaded (ERTS keeps a module's entry for good).
+    pub fn ever_loaded(&self, name: Term) -> bool {
+        self.ranges.read().iter().any(|(_, _, m)| m.name == name)
+    }
+
+    /// The code of the old version of `name`, if there is one.
+    pub fn old_code_range(&self, name: Term) -> Option<core::ops::Range<*const Instr>> {
+        self.old.read().get(&name).map(|m| m.code_range())
+    }
+
     pub fn has_old(&self, name: Term) -> bool {
         self.old.read().contains_key(&name)
     }

@@ -117,6 +117,8 @@ pub struct Process {
     pub error_handler: Term,
     /// Keep the return value after exit (processes spawned through the embedding API).
     pub keep_result: bool,
+    /// A system process (erts_internal:spawn_system_process/3): does not keep the VM alive.
+    pub system: bool,
     /// A binary under construction by the old `bs_init2`/`bs_put_*` instructions.
     pub bs_building: Option<(Vec<u8>, usize)>,
     pub bs_target: crate::emu::instr::Dst,
@@ -163,6 +165,7 @@ impl Process {
             exc: None,
             pending_exit: None,
             error_handler: crate::atom::am::ERROR_HANDLER,
+            system: false,
             keep_result: false,
             bs_building: None,
             bs_target: crate::emu::instr::Dst::X(0),

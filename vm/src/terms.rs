@@ -40,6 +40,9 @@ impl Alloc for beamos_gc::heap::Fragment {
 // ---------------------------------------------------------------- tuples
 
 pub fn tuple(h: &mut impl Alloc, elems: &[Term]) -> Term {
+    if elems.is_empty() {
+        return Term::empty_tuple(); // never on a heap (see beamos_gc::term::EMPTY_TUPLE)
+    }
     let p = h.alloc_words(elems.len() + 1);
     // SAFETY: fresh words, len + 1 of them.
     unsafe {

@@ -106,6 +106,9 @@ pub struct Vm {
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     next_unique: AtomicU64,
+    /// Live system processes (erts_internal:spawn_system_process/3): they do not keep an
+    /// idle VM running.
+    system_procs: AtomicU64,
     halted: Mutex<Option<i32>>,
     /// Results of processes spawned through the API: (returned normally, value, its storage).
     results: Mutex<HashMap<u64, (bool, Term, beamos_gc::heap::Fragment)>>,
@@ -119,7 +122,12 @@ pub struct Vm {
     pub start_ns: u64,
     /// ETS tables.
     pub ets: crate::ets::Registry,
+    /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
+    prepared: Mutex<HashMap<u64, Prepared>>,
+    next_prepared: AtomicU64,
 }
+
+type Prepared = (crate::module::Module, Vec<(Term, u32, usize)>);
 
 // SAFETY: all shared state is behind locks or atomics; processes move between threads whole.
 unsafe impl Sync for Vm {}
@@ -146,6 +154,7 @@ impl Vm {
             next_pid: AtomicU64::new(0),
             next_ref: AtomicU64::new(1),
             next_unique: AtomicU64::new(1),
+            system_procs: AtomicU64::new(0),
             halted: Mutex::new(None),
             results: Mutex::new(HashMap::new()),
             exit_code: vec![Instr::NormalExit].into_boxed_slice(),
@@ -154,6 +163,8 @@ impl Vm {
             gc_settings: GcSettings::default(),
             start_ns,
             ets: crate::ets::Registry::new(),
+            prepared: Mutex::new(HashMap::new()),
+            next_prepared: AtomicU64::new(1),
         }
     }
 
@@ -192,6 +203,31 @@ impl Vm {
         let (module, exports) = loader::load(self, bytes)?;
         let name = module.name;
         self.code.install(module, exports).map_err(|_| LoadError::NotPurged)?;
+        Ok(name)
+    }
+
+    /// Keeps a translated module until [`Vm::finish_prepared`]; returns its id.
+    pub fn prepare(&self, m: crate::module::Module, exports: Vec<(Term, u32, usize)>) -> u64 {
+        let id = self.next_prepared.fetch_add(1, Ordering::Relaxed);
+        self.prepared.lock().insert(id, (m, exports));
+        id
+    }
+
+    /// The name of prepared module `id`.
+    pub fn prepared_module(&self, id: u64) -> Option<Term> {
+        self.prepared.lock().get(&id).map(|(m, _)| m.name)
+    }
+
+    /// Whether prepared module `id` has an `-on_load` function.
+    pub fn prepared_on_load(&self, id: u64) -> Option<bool> {
+        self.prepared.lock().get(&id).map(|(m, _)| m.on_load.is_some())
+    }
+
+    /// Installs prepared module `id` as the current version.
+    pub fn finish_prepared(&self, id: u64) -> Result<Term, LoadError> {
+        let (m, exports) = self.prepared.lock().remove(&id).ok_or(LoadError::NotFound)?;
+        let name = m.name;
+        self.code.install(m, exports).map_err(|_| LoadError::NotPurged)?;
         Ok(name)
     }
 
@@ -283,6 +319,14 @@ impl Vm {
             return None;
         }
         self.procs.read().get(&pid.pid_number()).cloned()
+    }
+
+    /// Marks a process as a system process (see `system_procs`).
+    pub fn mark_system(&self, p: &mut Process) {
+        if !p.system {
+            p.system = true;
+            self.system_procs.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Runs `f` on process `pid` where it rests (parked or in the run queue), with the signals
@@ -396,6 +440,10 @@ impl Vm {
             }
             let next = self.runq.lock().pop_front();
             let Some(mut p) = next else {
+                // Only system processes (or none) left, all waiting: the program is done.
+                if self.procs.read().len() as u64 <= self.system_procs.load(Ordering::Relaxed) {
+                    return RunEnd::Idle;
+                }
                 if !self.fire_timers(true) {
                     return RunEnd::Idle;
                 }
@@ -462,6 +510,9 @@ impl Vm {
     /// A process ended: tell its links and monitors, and forget it.
     pub fn process_exit(&self, p: Box<Process>, reason: Term) {
         p.shared.exited.store(true, Ordering::Release);
+        if p.system {
+            self.system_procs.fetch_sub(1, Ordering::Relaxed);
+        }
         // Keep the initial call's result (or exit reason) for the embedding API.
         if p.keep_result {
             let normal = reason == am::NORMAL;

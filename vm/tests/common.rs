@@ -43,7 +43,10 @@ impl Platform for TestPlatform {
 
 /// Compiles `source` (module `name`) with erlc; None (with a loud message) if erlc is absent.
 pub fn compile(name: &str, source: &str) -> Option<Vec<u8>> {
-    let dir: PathBuf = std::env::temp_dir().join(format!("beamos-test-{}-{}", name, std::process::id()));
+    // One directory per call: tests run in parallel and may compile the same module name.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir: PathBuf = std::env::temp_dir().join(format!("beamos-test-{}-{}-{}", name, std::process::id(), n));
     std::fs::create_dir_all(&dir).unwrap();
     let src = dir.join(format!("{}.erl", name));
     std::fs::write(&src, source).unwrap();

@@ -83,7 +83,7 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "split_binary", 2, split_binary_2),
     bif("erlang", "error", 1, error_1),
     bif("erlang", "error", 2, error_2),
-    bif("erlang", "error", 3, error_2),
+    bif("erlang", "error", 3, error_3),
     bif("erlang", "throw", 1, throw_1),
     bif("erlang", "raise", 3, raise_3),
     bif("erlang", "nif_error", 1, error_1),
@@ -640,10 +640,28 @@ fn split_binary_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 fn error_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
-    Err(Exc::ErrorHere { reason: a[0], args: Term::NON_VALUE })
+    Err(Exc::ErrorHere { reason: a[0], args: Term::NON_VALUE, info: Term::NON_VALUE })
 }
 fn error_2(_c: &mut Ctx, a: &[Term]) -> BifResult {
-    Err(Exc::ErrorHere { reason: a[0], args: a[1] })
+    Err(Exc::ErrorHere { reason: a[0], args: a[1], info: Term::NON_VALUE })
+}
+
+/// `erlang:error(Reason, Args, Options)`: Options is a proper list of `{error_info, Map}`
+/// (the last one counts); anything else there drops the error info (as ERTS's error_3).
+fn error_3(_c: &mut Ctx, a: &[Term]) -> BifResult {
+    let mut info = Term::NON_VALUE;
+    let mut l = a[2];
+    while let Some((h, t)) = terms::cons_parts(l) {
+        match terms::tuple_elems(h) {
+            Some(&[k, m]) if k == am::ERROR_INFO && crate::map::is_map(m) => info = m,
+            _ => break,
+        }
+        l = t;
+    }
+    if !l.is_nil() {
+        info = Term::NON_VALUE;
+    }
+    Err(Exc::ErrorHere { reason: a[0], args: a[1], info })
 }
 fn throw_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     Err(Exc::Throw(a[0]))

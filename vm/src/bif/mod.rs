@@ -18,6 +18,7 @@ use crate::vm::Vm;
 
 pub mod arith;
 pub mod binary;
+pub mod code;
 pub mod erlang;
 pub mod etf;
 pub mod ets;
@@ -89,7 +90,7 @@ pub enum Exc {
     Error(Term),
     /// `erlang:error/1,2`: an error raised by the calling function itself; `args` (a list, or
     /// the non-value) replaces the arity in its stack frame.
-    ErrorHere { reason: Term, args: Term },
+    ErrorHere { reason: Term, args: Term, info: Term },
     Exit(Term),
     Throw(Term),
     /// Continue by calling `M:F(Args)` in place of the BIF (apply and friends).
@@ -169,6 +170,7 @@ const TABLES: &[&[BifEntry]] = &[
     string::BIFS,
     misc::BIFS,
     ets::BIFS,
+    code::BIFS,
     yielding::BIFS,
 ];
 

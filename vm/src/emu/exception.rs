@@ -38,7 +38,9 @@ pub enum Origin {
     /// The current function at the failing instruction.
     Here,
     /// As `Here`, with an argument list in place of the arity (erlang:error/2).
-    HereArgs(Term),
+    /// `erlang:error/2,3`: the arguments, and an `error_info` map (or the non-value) to add
+    /// to the frame's location.
+    HereArgs(Term, Term),
     /// A BIF failed: `{M, F, Args, []}` then the current function.
     Bif(&'static Export, Vec<Term>),
     /// `{M, F, Args, Location}` of a function clause, then the callers.
@@ -68,9 +70,9 @@ impl Raised {
     pub fn bif_error(reason: Term, export: &'static Export, args: &[Term]) -> Raised {
         Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec()), from_call: false }
     }
-    pub fn here_with_args(reason: Term, args: Term) -> Raised {
+    pub fn here_with_args(reason: Term, args: Term, info: Term) -> Raised {
         if args.is_list_or_nil() {
-            Raised { class: am::ERROR, reason, origin: Origin::HereArgs(args), from_call: false }
+            Raised { class: am::ERROR, reason, origin: Origin::HereArgs(args, info), from_call: false }
         } else {
             Raised::error(reason)
         }
@@ -145,11 +147,18 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
     match origin {
         Origin::Given(t) => return *t,
         Origin::Here => {}
-        Origin::HereArgs(args) => {
+        Origin::HereArgs(args, info) => {
             if let Some(f) = frame(vm, p, here) {
                 let mut el = terms::tuple_elems(f).unwrap_or(&[]).to_vec();
                 if el.len() == 4 {
                     el[2] = *args;
+                    if info.is_value() {
+                        // [{file, F}, {line, L} | [{error_info, Info}]], as ERTS builds it.
+                        let ei = terms::tuple(&mut p.heap, &[am::ERROR_INFO, *info]);
+                        let mut loc = terms::list_to_vec(el[3]).unwrap_or_default();
+                        loc.push(ei);
+                        el[3] = terms::list(&mut p.heap, &loc);
+                    }
                     frames.push(terms::tuple(&mut p.heap, &el));
                     skip_here = true;
                 }

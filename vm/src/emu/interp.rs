@@ -859,7 +859,7 @@ enum BifEnd {
 fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
     match e {
         Exc::Error(r) => BifEnd::Raise(Raised::bif_error(r, export, args)),
-        Exc::ErrorHere { reason, args } => BifEnd::Raise(Raised::here_with_args(reason, args)),
+        Exc::ErrorHere { reason, args, info } => BifEnd::Raise(Raised::here_with_args(reason, args, info)),
         Exc::Exit(r) => BifEnd::Raise(Raised::new(am::EXIT, r)),
         Exc::Throw(r) => BifEnd::Raise(Raised::new(am::THROW, r)),
         Exc::Raise { class, reason, stacktrace } => BifEnd::Raise(Raised::with_trace(class, reason, stacktrace)),

@@ -768,6 +768,12 @@ impl Loader<'_> {
         let line_items: Vec<(u32, u32)> = self.bf.lines.iter().map(|li| (li.file_index, li.line)).collect();
         let line_files: Vec<String> = self.bf.line_files.clone();
         let _ = self.vm;
+        // ERTS's preloaded modules are built into the emulator without line information, so
+        // their frames carry no location in erl's stack traces; the copies in erts/ebin (which
+        // we load) have it. Drop it, so traces through e.g. erlang.erl match erl's.
+        if PRELOADED.contains(&crate::atom::name(self.module)) {
+            self.line_marks.clear();
+        }
         let module = Module {
             name: self.module,
             code,
@@ -786,6 +792,14 @@ impl Loader<'_> {
         Ok((module, export_targets))
     }
 }
+
+/// The modules ERTS 25 preloads (erts/preloaded/ebin).
+const PRELOADED: &[&str] = &[
+    "atomics", "counters", "erl_init", "erl_prim_loader", "erl_tracer", "erlang", "erts_code_purger",
+    "erts_dirty_process_signal_handler", "erts_internal", "erts_literal_area_collector", "init",
+    "persistent_term", "prim_buffer", "prim_eval", "prim_file", "prim_inet", "prim_net", "prim_socket",
+    "prim_zip", "socket_registry", "zlib",
+];
 
 /// Stands in for a BIF the VM does not implement: raises `undef` like a missing function.
 fn undefined_bif(_ctx: &mut Ctx, _args: &[Term]) -> Result<Term, Exc> {
