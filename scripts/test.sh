@@ -8,6 +8,10 @@ cargo build --release --workspace
 cargo test --release --workspace
 if [ -f conformance/src/bin/conformance.rs ]; then
   cargo run --release -q -p beamos-conformance --bin conformance -- --vm target/release/beamos
+  # Again with the collector's heap invariant checks on around every collection (verification
+  # is linear in the heap, so the modules with the largest heaps are left out of this pass).
+  BEAMOS_GC_VERIFY=1 cargo run --release -q -p beamos-conformance --bin conformance -- \
+    --vm target/release/beamos --timeout 120 --skip c_bif_yield --skip c_large_data --skip c_gc_stress
 fi
 if [ -f os-personality/kernel/run-qemu.sh ]; then
   bash os-personality/kernel/run-qemu.sh

@@ -199,11 +199,14 @@ impl Collector<'_> {
 /// Collects `heap`, keeping what `roots` reach, and leaves at least `need` free young words.
 /// `full` forces a major collection.
 pub fn collect(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) {
-    #[cfg(debug_assertions)]
-    verify(heap, roots, false);
+    let check = cfg!(debug_assertions) || heap.settings.verify;
+    if check {
+        verify(heap, roots, false);
+    }
     collect_inner(heap, roots, need, full);
-    #[cfg(debug_assertions)]
-    verify(heap, roots, true);
+    if check {
+        verify(heap, roots, true);
+    }
 }
 
 fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) {

@@ -88,11 +88,14 @@ pub struct GcSettings {
     pub min_heap_size: usize,
     /// Minor collections between two full sweeps (ERTS default 65535).
     pub fullsweep_after: u32,
+    /// Check the heap invariants before and after every collection (always on in debug
+    /// builds; `BEAMOS_GC_VERIFY=1` turns it on in a release beamos).
+    pub verify: bool,
 }
 
 impl Default for GcSettings {
     fn default() -> Self {
-        GcSettings { min_heap_size: 233, fullsweep_after: 65535 }
+        GcSettings { min_heap_size: 233, fullsweep_after: 65535, verify: false }
     }
 }
 

@@ -201,7 +201,11 @@ pub fn main_with_args(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let vm = Vm::new(Box::new(HostedPlatform::default()));
+    let mut vm = Vm::new(Box::new(HostedPlatform::default()));
+    // Heap invariant checks around every collection (slow; for tests and bug hunts).
+    if std::env::var_os("BEAMOS_GC_VERIFY").is_some_and(|v| !v.is_empty() && v != "0") {
+        vm.gc_settings.verify = true;
+    }
     for d in &o.pa {
         vm.add_code_path(d);
     }

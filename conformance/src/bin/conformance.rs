@@ -23,11 +23,12 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 const USAGE: &str = "\
-usage: conformance [--vm PATH] [--filter SUBSTR] [--timeout SECS] [--jobs N]
+usage: conformance [--vm PATH] [--filter SUBSTR] [--skip SUBSTR]... [--timeout SECS] [--jobs N]
                    [--update] [--erl PATH] [--erlc PATH] [--root DIR]
 
   --vm PATH        VM binary to test (default: <root>/../target/release/beamos)
   --filter SUBSTR  only modules whose name contains SUBSTR
+  --skip SUBSTR    leave out modules whose name contains SUBSTR (repeatable; not counted)
   --timeout SECS   per-module timeout, the process group is killed after it (default 60)
   --jobs N         modules run in parallel (default 2)
   --update         regenerate expected/*.out with the real erl (also: UPDATE_EXPECT=1)
@@ -47,6 +48,7 @@ struct Options {
     erl: PathBuf,
     erlc: PathBuf,
     filter: Option<String>,
+    skip: Vec<String>,
     timeout: Duration,
     jobs: usize,
     update: bool,
@@ -95,6 +97,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
         erl: PathBuf::from("erl"),
         erlc: PathBuf::from("erlc"),
         filter: None,
+        skip: Vec::new(),
         timeout: Duration::from_secs(60),
         jobs: 2,
         update: std::env::var("UPDATE_EXPECT").is_ok_and(|v| !v.is_empty() && v != "0"),
@@ -112,6 +115,7 @@ fn parse_args(args: Vec<String>) -> Result<Options, String> {
             "--erlc" => options.erlc = PathBuf::from(value()?),
             "--root" => options.root = PathBuf::from(value()?),
             "--filter" => options.filter = Some(value()?),
+            "--skip" => options.skip.push(value()?),
             "--timeout" => options.timeout = Duration::from_secs_f64(parse_number(&value()?)?),
             "--jobs" => options.jobs = (parse_number(&value()?)? as usize).max(1),
             "--update" => options.update = true,
@@ -142,6 +146,7 @@ fn run(options: &Options) -> Result<i32, String> {
                 .filter
                 .as_ref()
                 .is_none_or(|f| m.contains(f.as_str()))
+                && !options.skip.iter().any(|s| m.contains(s.as_str()))
         })
         .collect();
     if modules.is_empty() {
