@@ -2,8 +2,7 @@
 
 use beamos_gc::Term;
 use num_bigint::BigInt;
-use num_integer::Integer;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{Signed, Zero};
 
 use super::{bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::am;
@@ -45,7 +44,9 @@ pub fn to_f64(t: Term) -> Option<f64> {
     if let Some(f) = float_value(t) {
         return Some(f);
     }
-    to_bigint(t).map(|b| b.to_f64().unwrap_or(f64::INFINITY))
+    // ERTS's big_to_double (rounding at each 64-bit step); None when too large for a float.
+    let (negative, limbs) = terms::big_parts(t)?;
+    super::math::big_to_f64(negative, limbs)
 }
 
 fn float_result(ctx: &mut Ctx, f: f64) -> BifResult {
@@ -179,12 +180,12 @@ fn shift(ctx: &mut Ctx, v: Term, n: Term, left: bool) -> BifResult {
         Ok(terms::bignum(ctx.heap(), &(x << n as usize)))
     } else {
         let m = n.unsigned_abs();
-        if m > (1 << 40) {
+        // Shifting out every bit leaves the sign: 0 or -1.
+        if m > x.bits() {
             return Ok(Term::small(if x.is_negative() { -1 } else { 0 }));
         }
-        // Arithmetic shift right: floor division by 2^m.
-        let d = BigInt::from(1) << m as usize;
-        Ok(terms::bignum(ctx.heap(), &x.div_floor(&d)))
+        // Arithmetic shift right (rounds toward negative infinity, as `bsr` does).
+        Ok(terms::bignum(ctx.heap(), &(x >> m as usize)))
     }
 }
 

@@ -21,7 +21,6 @@ pub enum Next {
     Continue,
     Fail(usize),
     Error(Term),
-    #[allow(dead_code, reason = "kept for instructions that raise with a custom origin")]
     Raise(Raised),
 }
 
@@ -479,6 +478,94 @@ fn put_segment(p: &Process, x: &[Term], w: &mut BitWriter, seg: &Segment) -> boo
     }
 }
 
+/// Why a construction failed, as ERTS reports it: `{Segment, Op, Info, Value}` in the frame's
+/// error_info (`#{cause => ..., function => format_bs_fail, module => erl_erts_errors}`).
+/// ERTS first computes every segment's size (so size errors come first), then writes the
+/// values in order.
+fn construction_error(p: &mut Process, x: &[Term], segs: &[Segment]) -> Next {
+    let op = |s: &Segment| match s.ty {
+        SegType::Integer => "integer",
+        SegType::Float => "float",
+        SegType::Utf8 => "utf8",
+        SegType::Utf16 => "utf16",
+        SegType::Utf32 => "utf32",
+        _ => "binary",
+    };
+    let is_nonneg_int = |t: Term| t.is_integer() && crate::compare::cmp(t, Term::small(0)) != core::cmp::Ordering::Less;
+    let mut found: Option<(&Segment, &str, Term, bool)> = None;
+    // Sizes.
+    for s in segs {
+        let (val, size) = (read(p, x, s.src), read(p, x, s.size));
+        match s.ty {
+            SegType::Append | SegType::PrivateAppend | SegType::String => {}
+            SegType::Utf8 | SegType::Utf16 | SegType::Utf32 => {
+                if codepoint(val).is_none() {
+                    found = Some((s, "type", val, false));
+                }
+            }
+            SegType::Binary if size == am::ALL => {
+                if !val.is_bitstring() {
+                    found = Some((s, "type", val, false));
+                }
+            }
+            _ => match size.as_small() {
+                Some(n) if n >= 0 && (n as u64).checked_mul(s.unit as u64).is_some_and(|b| b < (1 << 56)) => {}
+                Some(n) if n >= 0 => found = Some((s, "size", size, true)),
+                _ => found = Some((s, "size", size, is_nonneg_int(size))),
+            },
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    // Values.
+    if found.is_none() {
+        for s in segs {
+            let (val, size) = (read(p, x, s.src), read(p, x, s.size));
+            let bad = match s.ty {
+                SegType::Integer => (!val.is_integer()).then_some(("type", val)),
+                SegType::Float => {
+                    if !val.is_number() {
+                        Some(("type", val))
+                    } else if crate::bif::arith::to_f64(val).is_none() {
+                        Some(("no_float", val))
+                    } else if !matches!(size.as_small().map(|n| n * s.unit as i64), Some(16 | 32 | 64)) {
+                        Some(("invalid", size))
+                    } else {
+                        None
+                    }
+                }
+                SegType::Binary | SegType::Append | SegType::PrivateAppend => match bit_view(val) {
+                    None => Some(("type", val)),
+                    Some(v) => match size_bits(size, s.unit) {
+                        Some(Some(n)) if n > v.bit_size => Some(("short", val)),
+                        Some(None) if s.unit > 1 && v.bit_size % s.unit as usize != 0 => Some(("unit", val)),
+                        _ => None,
+                    },
+                },
+                _ => None,
+            };
+            if let Some((info, v)) = bad {
+                found = Some((s, info, v, false));
+                break;
+            }
+        }
+    }
+    let Some((s, info, value, system_limit)) = found else { return Next::Error(am::BADARG) };
+    let h = &mut p.heap;
+    let cause = terms::tuple(h, &[Term::small(s.num as i64), crate::atom::atom(op(s)), crate::atom::atom(info), value]);
+    let map = crate::map::from_pairs(
+        h,
+        &[
+            (crate::atom::atom("cause"), cause),
+            (crate::atom::atom("function"), crate::atom::atom("format_bs_fail")),
+            (am::MODULE, crate::atom::atom("erl_erts_errors")),
+        ],
+    );
+    let reason = if system_limit { am::SYSTEM_LIMIT } else { am::BADARG };
+    Next::Raise(Raised::here_with_args(reason, Term::NON_VALUE, map))
+}
+
 /// `<<Bin/binary, Rest...>>` where `Bin` is a byte-aligned view that ends where its off-heap
 /// buffer ends: the rest is written into the buffer's spare room and the result is a new view
 /// of the same buffer (see `BinData::try_append`). `None` means build a copy as usual (also
@@ -551,7 +638,10 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
             let mut w = BitWriter::with_capacity(64);
             for seg in segs.iter() {
                 if !put_segment(p, x, &mut w, seg) {
-                    return fail_or(*fail, am::BADARG);
+                    if *fail != 0 {
+                        return Next::Fail(*fail);
+                    }
+                    return construction_error(p, x, segs);
                 }
             }
             let appending = matches!(segs.first().map(|s| s.ty), Some(SegType::Append | SegType::PrivateAppend));

@@ -70,8 +70,10 @@ impl Raised {
     pub fn bif_error(reason: Term, export: &'static Export, args: &[Term]) -> Raised {
         Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec()), from_call: false }
     }
+    /// An error of the current function: `args` (a list) replaces its arity in the frame
+    /// unless it is the non-value; `info` (or the non-value) becomes the frame's error_info.
     pub fn here_with_args(reason: Term, args: Term, info: Term) -> Raised {
-        if args.is_list_or_nil() {
+        if args.is_list_or_nil() || (args.is_non_value() && info.is_value()) {
             Raised { class: am::ERROR, reason, origin: Origin::HereArgs(args, info), from_call: false }
         } else {
             Raised::error(reason)
@@ -151,7 +153,9 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
             if let Some(f) = frame(vm, p, here) {
                 let mut el = terms::tuple_elems(f).unwrap_or(&[]).to_vec();
                 if el.len() == 4 {
-                    el[2] = *args;
+                    if args.is_value() {
+                        el[2] = *args;
+                    }
                     if info.is_value() {
                         // [{file, F}, {line, L} | [{error_info, Info}]], as ERTS builds it.
                         let ei = terms::tuple(&mut p.heap, &[am::ERROR_INFO, *info]);

@@ -59,6 +59,8 @@ pub struct Segment {
     pub src: Src,
     /// Size in units; `Lit(atom all)` for `all`; `Lit(nil)` for none.
     pub size: Src,
+    /// The segment's number in the source expression (for error_info causes), 1-based.
+    pub num: u32,
 }
 
 /// One `bs_match` (OTP 26) command.

@@ -558,14 +558,14 @@ impl Loader<'_> {
                     op::BS_PUT_BINARY => SegType::Binary,
                     _ => SegType::Float,
                 };
-                let seg = Segment { ty, unit: u!(2), flags: self.flags(&a[3])?, src: s!(4), size: s!(1) };
+                let seg = Segment { ty, unit: u!(2), flags: self.flags(&a[3])?, src: s!(4), size: s!(1), num: 1 };
                 Instr::BsPut { fail: l!(0), seg }
             }
             op::BS_PUT_STRING => {
                 let len = u!(0);
                 let bytes = self.string_bytes(u!(1), len)?;
                 let b = terms::binary(&mut self.arena, &bytes);
-                let seg = Segment { ty: SegType::Binary, unit: 1, flags: 0, src: Src::Lit(b), size: Src::Lit(am::ALL) };
+                let seg = Segment { ty: SegType::Binary, unit: 1, flags: 0, src: Src::Lit(b), size: Src::Lit(am::ALL), num: 1 };
                 Instr::BsPut { fail: 0, seg }
             }
             op::BS_PUT_UTF8 | op::BS_PUT_UTF16 | op::BS_PUT_UTF32 => {
@@ -574,7 +574,7 @@ impl Loader<'_> {
                     op::BS_PUT_UTF16 => SegType::Utf16,
                     _ => SegType::Utf32,
                 };
-                let seg = Segment { ty, unit: 1, flags: self.flags(&a[1])?, src: s!(2), size: Src::Lit(Term::NIL) };
+                let seg = Segment { ty, unit: 1, flags: self.flags(&a[1])?, src: s!(2), size: Src::Lit(Term::NIL), num: 1 };
                 Instr::BsPut { fail: l!(0), seg }
             }
             op::BS_ADD => Instr::BsAdd { fail: l!(0), a: s!(1), b: s!(2), unit: u!(3), dst: d!(4) },
@@ -650,7 +650,8 @@ impl Loader<'_> {
                 }
                 _ => return Err(self.bad(opcode, "unknown segment type")),
             };
-            segs.push(Segment { ty, unit: seg_unit, flags, src, size });
+            let num = self.uint(&seg[1]).unwrap_or(0);
+            segs.push(Segment { ty, unit: seg_unit, flags, src, size, num });
         }
         Ok(Instr::BsCreateBin { fail, alloc, live, unit, dst, segs: segs.into() })
     }
