@@ -988,6 +988,7 @@ impl Case {
     fn new(op: &'static str, args: Vec<Arg>) -> Case {
         Case { op, args }
     }
+    #[allow(dead_code, reason = "for arithmetic gap predicates")]
     fn int(&self, i: usize) -> Option<&BigInt> {
         match self.args.get(i) {
             Some(Arg::I(v)) => Some(v),
