@@ -87,6 +87,9 @@ pub enum Instr {
     CallExtOnly { arity: u32, export: &'static Export },
     Bif { bif: BifFn, fail: Label, args: Box<[Src]>, dst: Dst, export: &'static Export },
     GcBif { bif: BifFn, fail: Label, live: u32, args: Box<[Src]>, dst: Dst, export: &'static Export },
+    /// `gc_bif` of `erlang:'+'/2` or `'-'/2`: small integers inline, anything else through
+    /// the BIF (which never collects or traps).
+    AddSub { sub: bool, fail: Label, a: Src, b: Src, dst: Dst, export: &'static Export },
     /// The trap stub of a BIF: calls the process's pending continuation of `export` (never in
     /// module code; see `emu::trap`).
     TrapResume { export: &'static Export },
@@ -233,7 +236,7 @@ impl Instr {
         use Instr::*;
         match self {
             Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
-            Bif { fail, .. } | GcBif { fail, .. } => f(fail),
+            Bif { fail, .. } | GcBif { fail, .. } | AddSub { fail, .. } => f(fail),
             LoopRec { fail, .. } => f(fail),
             LoopRecEnd { target } | Wait { target } | WaitTimeout { target, .. } | Jump { target } => f(target),
             IsLt { fail, .. } | IsGe { fail, .. } | IsEq { fail, .. } | IsNe { fail, .. } | IsEqExact { fail, .. }

@@ -257,6 +257,30 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     Err(e) => bif_fail!(e, *fail, export, &a[..n]),
                 }
             }
+            Instr::AddSub { sub, fail, a, b, dst, export } => {
+                let (va, vb) = (read(p, x, *a), read(p, x, *b));
+                if let (Some(i), Some(j)) = (va.as_small(), vb.as_small()) {
+                    // Two 60-bit smalls never overflow an i64; the result may need a bignum.
+                    let r = if *sub { i - j } else { i + j };
+                    if let Some(t) = Term::try_small(r) {
+                        write(p, x, *dst, t);
+                        continue;
+                    }
+                }
+                let args = [va, vb];
+                let r = {
+                    let mut ctx = Ctx { proc: p, vm };
+                    if *sub {
+                        bif::arith::sub(&mut ctx, &args)
+                    } else {
+                        bif::arith::add(&mut ctx, &args)
+                    }
+                };
+                match r {
+                    Ok(v) => write(p, x, *dst, v),
+                    Err(e) => bif_fail!(e, *fail, export, &args),
+                }
+            }
             Instr::GcBif { bif, fail, live, args, dst, export } => {
                 // SAFETY: ip was advanced past this instruction.
                 let at = unsafe { ip.sub(1) };

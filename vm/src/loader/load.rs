@@ -310,7 +310,12 @@ impl Loader<'_> {
                 for i in 0..n {
                     args.push(s!(3 + i));
                 }
-                Instr::GcBif { bif: self.bif_of(e), fail: l!(0), live: u!(1), args: args.into(), dst: d!(3 + n), export: e }
+                let name = crate::atom::name(e.function);
+                if e.module == crate::atom::am::ERLANG && n == 2 && (name == "+" || name == "-") {
+                    Instr::AddSub { sub: name == "-", fail: l!(0), a: args[0], b: args[1], dst: d!(3 + n), export: e }
+                } else {
+                    Instr::GcBif { bif: self.bif_of(e), fail: l!(0), live: u!(1), args: args.into(), dst: d!(3 + n), export: e }
+                }
             }
             op::ALLOCATE | op::ALLOCATE_ZERO => Instr::Allocate { stack: u!(0), heap: 0, live: u!(1), zero: true },
             op::ALLOCATE_HEAP | op::ALLOCATE_HEAP_ZERO => {
