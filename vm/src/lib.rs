@@ -24,6 +24,7 @@ pub mod module;
 pub mod platform;
 pub mod print;
 pub mod process;
+pub mod re;
 pub mod terms;
 pub mod vm;
 

@@ -30,6 +30,7 @@ pub mod numfmt;
 pub mod persistent;
 pub mod proc;
 pub mod procinfo;
+pub mod re;
 pub mod string;
 pub mod time;
 pub mod timer;
@@ -172,6 +173,7 @@ const TABLES: &[&[BifEntry]] = &[
     ets::BIFS,
     code::BIFS,
     yielding::BIFS,
+    re::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;
