@@ -12,9 +12,14 @@
 //! - `compile_pattern/1` returns `{bm, Binary}` or `{ac, [Binary]}` instead of a tag and a
 //!   magic reference (we have no magic references). Every function taking a pattern accepts
 //!   these, so a hand-made `{bm, <<"x">>}` works here where ERTS says badarg.
-//! - Nothing yields: a BIF runs to its end and only charges reductions for its work.
+//!
+//! `match/2,3`, `matches/2,3`, `split/2,3` (so `replace/3,4`, Erlang code on `matches`) and
+//! `copy/2` trap (`emu::trap`) as ERTS's do: they search or copy a chunk (10 positions, 100
+//! bytes per reduction left) and continue later; their errors are all found before the first
+//! chunk. `list_to_bin/1` is `list_to_binary/1`'s trapping walk.
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use beamos_gc::bin::HEAP_BIN_LIMIT;
 use beamos_gc::{header_tag, Term};
@@ -22,6 +27,7 @@ use num_bigint::BigUint;
 
 use super::{badarg, badarg_r, bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
+use crate::emu::interp::SLICE_REDUCTIONS;
 use crate::terms::{self, bit_view, BitView};
 
 pub const BIFS: &[BifEntry] = &[
@@ -202,6 +208,9 @@ fn part_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     part(ctx, a[0], a[1], a[2])
 }
 
+/// Bytes copied per reduction (ERTS's `BINARY_COPY_LOOP_FACTOR`).
+const COPY_LOOP_FACTOR: usize = 100;
+
 fn copy(ctx: &mut Ctx, bin: Term, n: Term) -> BifResult {
     if bit_view(bin).is_none() {
         return badarg_r();
@@ -210,15 +219,42 @@ fn copy(ctx: &mut Ctx, bin: Term, n: Term) -> BifResult {
     if n == 0 {
         return Ok(terms::binary(ctx.heap(), &[]));
     }
-    let Some(bytes) = binary_arg(bin) else { return badarg_r() };
-    let total = (bytes.len() as u64).checked_mul(n).filter(|&t| t <= COPY_LIMIT_BYTES);
+    let Some(v) = bit_view(bin).filter(|v| v.bit_size.is_multiple_of(8)) else { return badarg_r() };
+    let total = ((v.bit_size / 8) as u64).checked_mul(n).filter(|&t| t <= COPY_LIMIT_BYTES);
     let Some(total) = total else { return Err(Exc::Error(am::SYSTEM_LIMIT)) };
-    let mut out = Vec::with_capacity(total as usize);
-    for _ in 0..n {
-        out.extend_from_slice(&bytes);
+    copy_chunk(ctx, bin, Box::new(CopyState { out: Vec::with_capacity(total as usize), total: total as usize }))
+}
+
+/// The copies built so far (`binary:copy/2` traps with it).
+struct CopyState {
+    out: Vec<u8>,
+    total: usize,
+}
+
+/// Continuation: `[Bin, N]`, with the [`CopyState`] as data.
+fn copy_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(st) = ctx.take_trap_data::<CopyState>() else { return badarg_r() };
+    copy_chunk(ctx, a[0], st)
+}
+
+fn copy_chunk(ctx: &mut Ctx, bin: Term, mut st: Box<CopyState>) -> BifResult {
+    let Some(v) = bit_view(bin) else { return badarg_r() };
+    let size = v.bit_size / 8;
+    let budget = (ctx.reds_left() * COPY_LOOP_FACTOR).min(SLICE_REDUCTIONS as usize * COPY_LOOP_FACTOR);
+    let stop = st.total.min(st.out.len() + budget);
+    while st.out.len() < stop {
+        let pos = st.out.len();
+        let off = pos % size;
+        let k = (size - off).min(stop - pos);
+        st.out.resize(pos + k, 0);
+        terms::copy_bits(v.bytes, v.bit_offset + off * 8, &mut st.out[pos..], 0, k * 8);
     }
-    charge(ctx, out.len());
-    Ok(new_binary(ctx, out))
+    ctx.bump_reds(budget.min(st.total) / COPY_LOOP_FACTOR);
+    if st.out.len() < st.total {
+        let n = Term::small((st.total / size.max(1)) as i64);
+        return Err(ctx.trap(copy_cont, alloc::vec![bin, n], Some(st)));
+    }
+    Ok(new_binary(ctx, core::mem::take(&mut st.out)))
 }
 
 fn copy_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -255,13 +291,8 @@ fn list_to_bin_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_list() {
         return badarg_r();
     }
-    match super::erlang::iolist_bits(a[0], false) {
-        Some((b, _)) => {
-            charge(ctx, b.len());
-            Ok(new_binary(ctx, b))
-        }
-        None => badarg_r(),
-    }
+    // ERTS's erts_list_to_binary_bif: list_to_binary's trapping walk.
+    super::yielding::list_to_binary_1(ctx, a)
 }
 
 // ---------------------------------------------------------------- unsigned integers
@@ -424,59 +455,37 @@ fn lengths_at(hay: &[u8], pos: usize, end: usize, needles: &[Cow<[u8]>], out: &m
     out.dedup();
 }
 
-/// The first match: the one starting first, the longest of those.
-fn find_first(hay: &[u8], start: usize, end: usize, p: &Pattern) -> Option<(usize, usize)> {
-    match p {
-        Pattern::One(n) => find_one(hay, start, end, n).map(|pos| (pos, n.len())),
-        Pattern::Many(needles) => {
-            let mut firsts = [false; 256];
-            for n in needles {
-                firsts[n[0] as usize] = true;
+/// The first match at a position in `from..to`: the one starting first, the longest of
+/// those (matches may end past `to`, up to `end`).
+fn first_many(hay: &[u8], from: usize, to: usize, end: usize, needles: &[Cow<[u8]>]) -> Option<(usize, usize)> {
+    let mut firsts = [false; 256];
+    for n in needles {
+        firsts[n[0] as usize] = true;
+    }
+    let mut lens = Vec::new();
+    for pos in from..to {
+        if firsts[hay[pos] as usize] {
+            lengths_at(hay, pos, end, needles, &mut lens);
+            if let Some(&l) = lens.first() {
+                return Some((pos, l));
             }
-            let mut lens = Vec::new();
-            for pos in start..end {
-                if firsts[hay[pos] as usize] {
-                    lengths_at(hay, pos, end, needles, &mut lens);
-                    if let Some(&l) = lens.first() {
-                        return Some((pos, l));
-                    }
-                }
-            }
-            None
         }
     }
+    None
 }
 
-/// All matches, left to right, not overlapping.
-fn find_all(hay: &[u8], start: usize, end: usize, p: &Pattern) -> Vec<(usize, usize)> {
-    match p {
-        Pattern::One(n) => {
-            let mut out = Vec::new();
-            let mut at = start;
-            while let Some(pos) = find_one(hay, at, end, n) {
-                out.push((pos, n.len()));
-                at = pos + n.len();
-            }
-            out
-        }
-        Pattern::Many(needles) => find_all_multi(hay, start, end, needles),
-    }
-}
-
-/// ERTS's `ac_find_all_non_overlapping`, replayed without the automaton: matches are met in
-/// order of their end, longest first at each end. A match evicts kept matches that start
-/// after it (or at the same place and are shorter), and is kept if it then overlaps nothing;
-/// otherwise the evicted ones are restored.
-fn find_all_multi(hay: &[u8], start: usize, end: usize, needles: &[Cow<[u8]>]) -> Vec<(usize, usize)> {
+/// ERTS's `ac_find_all_non_overlapping`, replayed without the automaton, for the match ends
+/// `from..=to` (`from` > `start`): matches are met in order of their end, longest first at
+/// each end. A match evicts kept matches that start after it (or at the same place and are
+/// shorter), and is kept if it then overlaps nothing; otherwise the evicted ones are restored.
+/// `out[..*m]` are the matches kept so far.
+fn all_many_step(hay: &[u8], start: usize, from: usize, to: usize, needles: &[Cow<[u8]>], out: &mut Vec<(usize, usize)>, m: &mut usize) {
     let mut lasts = [false; 256];
-    let max_len = needles.iter().map(|n| n.len()).max().unwrap_or(0);
     for n in needles {
         lasts[n[n.len() - 1] as usize] = true;
     }
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    let mut m = 0usize;
     let mut lens = Vec::new();
-    for i in start + 1..=end {
+    for i in from..=to {
         if !lasts[hay[i - 1] as usize] {
             continue;
         }
@@ -491,29 +500,171 @@ fn find_all_multi(hay: &[u8], start: usize, end: usize, needles: &[Cow<[u8]>]) -
         if lens.is_empty() {
             continue;
         }
-        debug_assert!(lens.iter().all(|&l| l <= max_len));
         lens.sort_unstable_by(|a, b| b.cmp(a));
         lens.dedup();
         for &l in &lens {
             let rstart = i - l;
-            let save_m = m;
-            while m > 0 && (out[m - 1].0 > rstart || (out[m - 1].0 == rstart && out[m - 1].1 < l)) {
-                m -= 1;
+            let save_m = *m;
+            while *m > 0 && (out[*m - 1].0 > rstart || (out[*m - 1].0 == rstart && out[*m - 1].1 < l)) {
+                *m -= 1;
             }
-            if m == 0 || out[m - 1].0 + out[m - 1].1 <= rstart {
-                if m < out.len() {
-                    out[m] = (rstart, l);
+            if *m == 0 || out[*m - 1].0 + out[*m - 1].1 <= rstart {
+                if *m < out.len() {
+                    out[*m] = (rstart, l);
                 } else {
                     out.push((rstart, l));
                 }
-                m += 1;
+                *m += 1;
             } else {
-                m = save_m;
+                *m = save_m;
             }
         }
     }
-    out.truncate(m);
-    out
+}
+
+/// A search of `match`, `matches` or `split`, done in chunks (ERTS's `binary_find_trap`).
+struct Search {
+    global: bool,
+    /// The scope.
+    start: usize,
+    end: usize,
+    /// The next position to look at (for all matches of several needles: the next match end).
+    at: usize,
+    /// Matches found (for several needles, global: the first `m` are those kept so far).
+    found: Vec<(usize, usize)>,
+    m: usize,
+    /// The subject's bytes when it does not start on a byte boundary.
+    copy: Option<Vec<u8>>,
+    split: Option<SplitOpts>,
+}
+
+/// Positions examined per reduction (ERTS's `BM_LOOP_FACTOR`, `AC_LOOP_FACTOR`).
+const SEARCH_LOOP_FACTOR: usize = 10;
+
+/// One chunk of search over at most `budget` positions: whether the search is over.
+fn search_step(hay: &[u8], p: &Pattern, s: &mut Search, budget: usize) -> bool {
+    match p {
+        Pattern::One(needle) => {
+            let n = needle.len();
+            let chunk_end = s.at.saturating_add(budget);
+            loop {
+                if s.at + n > s.end {
+                    return true;
+                }
+                // Matches starting before chunk_end.
+                let lim = s.end.min(chunk_end + n - 1);
+                match find_one(hay, s.at, lim, needle) {
+                    Some(pos) => {
+                        s.found.push((pos, n));
+                        s.at = pos + n;
+                        if !s.global {
+                            return true;
+                        }
+                    }
+                    None => {
+                        if lim == s.end {
+                            return true;
+                        }
+                        s.at = s.at.max(lim + 1 - n);
+                        return false;
+                    }
+                }
+            }
+        }
+        Pattern::Many(needles) if !s.global => {
+            let to = s.end.min(s.at.saturating_add(budget));
+            if let Some(f) = first_many(hay, s.at, to, s.end, needles) {
+                s.found.push(f);
+                return true;
+            }
+            s.at = to;
+            to == s.end
+        }
+        Pattern::Many(needles) => {
+            let from = s.at.max(s.start + 1);
+            let to = s.end.min(from.saturating_add(budget - 1));
+            if from <= to {
+                all_many_step(hay, s.start, from, to, needles, &mut s.found, &mut s.m);
+            }
+            s.at = to + 1;
+            if s.at > s.end {
+                s.found.truncate(s.m);
+                return true;
+            }
+            false
+        }
+    }
+}
+
+/// All matches in `hay[start..end]`, left to right, not overlapping (or the first only).
+#[cfg(test)]
+fn find_with(hay: &[u8], start: usize, end: usize, p: &Pattern, global: bool) -> Vec<(usize, usize)> {
+    let mut s = Search { global, start, end, at: start, found: Vec::new(), m: 0, copy: None, split: None };
+    while !search_step(hay, p, &mut s, 7) {}
+    s.found
+}
+
+/// Starts a search of `pattern` in `subject` (whose options were checked).
+fn search(ctx: &mut Ctx, subject: Term, pattern: Term, mut s: Search) -> BifResult {
+    let Some(v) = bit_view(subject) else { return badarg_r() };
+    if v.as_bytes().is_none() {
+        s.copy = Some(v.to_vec());
+    }
+    search_run(ctx, subject, pattern, Box::new(s))
+}
+
+/// Continuation: `[Subject, Pattern]`, with the [`Search`] as data.
+fn search_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(s) = ctx.take_trap_data::<Search>() else { return badarg_r() };
+    search_run(ctx, a[0], a[1], s)
+}
+
+fn search_run(ctx: &mut Ctx, subject: Term, pattern: Term, mut s: Box<Search>) -> BifResult {
+    let Some(p) = pattern_arg(pattern) else { return badarg_r() };
+    let Some(v) = bit_view(subject) else { return badarg_r() };
+    let budget = (ctx.reds_left() * SEARCH_LOOP_FACTOR).min(SLICE_REDUCTIONS as usize * SEARCH_LOOP_FACTOR);
+    let at0 = s.at;
+    let copy = s.copy.take();
+    let hay: &[u8] = match &copy {
+        Some(c) => &c[..],
+        None => v.as_bytes().unwrap_or(&[]),
+    };
+    let done = search_step(hay, &p, &mut s, budget);
+    s.copy = copy;
+    ctx.bump_reds(s.at.saturating_sub(at0) / SEARCH_LOOP_FACTOR);
+    if !done {
+        return Err(ctx.trap(search_cont, alloc::vec![subject, pattern], Some(s)));
+    }
+    let size = v.bit_size / 8;
+    match s.split {
+        Some(o) => {
+            if !s.global {
+                return Ok(match s.found.first() {
+                    None => split_not_found(ctx, subject, size, o),
+                    Some(&(pos, len)) => split_once(ctx, subject, size, pos, len, o),
+                });
+            }
+            if s.found.is_empty() {
+                return Ok(split_not_found(ctx, subject, size, o));
+            }
+            Ok(split_all(ctx, subject, size, &s.found, o))
+        }
+        None => {
+            let mk = |ctx: &mut Ctx, (pos, len): (usize, usize)| terms::tuple(ctx.heap(), &[Term::small(pos as i64), Term::small(len as i64)]);
+            if s.global {
+                let mut items = Vec::with_capacity(s.found.len());
+                for &f in &s.found {
+                    items.push(mk(ctx, f));
+                }
+                Ok(terms::list(ctx.heap(), &items))
+            } else {
+                Ok(match s.found.first() {
+                    Some(&f) => mk(ctx, f),
+                    None => atom::atom("nomatch"),
+                })
+            }
+        }
+    }
 }
 
 // ---------------------------------------------------------------- options
@@ -600,28 +751,17 @@ fn split_opts(mut l: Term, size: usize) -> Option<((usize, usize), SplitOpts)> {
 // ---------------------------------------------------------------- match, matches
 
 fn binary_match(ctx: &mut Ctx, subject: Term, pattern: Term, opts: Term, global: bool) -> BifResult {
-    let Some(hay) = binary_arg(subject) else { return badarg_r() };
-    let Some((start, end)) = match_opts(opts, hay.len()) else { return badarg_r() };
+    let Some(v) = bit_view(subject).filter(|v| v.bit_size.is_multiple_of(8)) else { return badarg_r() };
+    let Some((start, end)) = match_opts(opts, v.bit_size / 8) else { return badarg_r() };
     let not_found = if global { Term::NIL } else { atom::atom("nomatch") };
     if end == 0 {
         // ERTS answers before looking at the pattern.
         return Ok(not_found);
     }
-    let Some(p) = pattern_arg(pattern) else { return badarg_r() };
-    charge(ctx, end - start);
-    if global {
-        let found = find_all(&hay, start, end, &p);
-        let mut items = Vec::with_capacity(found.len());
-        for (pos, len) in found {
-            items.push(terms::tuple(ctx.heap(), &[Term::small(pos as i64), Term::small(len as i64)]));
-        }
-        Ok(terms::list(ctx.heap(), &items))
-    } else {
-        match find_first(&hay, start, end, &p) {
-            Some((pos, len)) => Ok(terms::tuple(ctx.heap(), &[Term::small(pos as i64), Term::small(len as i64)])),
-            None => Ok(not_found),
-        }
+    if pattern_arg(pattern).is_none() {
+        return badarg_r();
     }
+    search(ctx, subject, pattern, Search { global, start, end, at: start, found: Vec::new(), m: 0, copy: None, split: None })
 }
 
 fn match_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -643,33 +783,26 @@ fn matches_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 // ---------------------------------------------------------------- split
 
 fn split(ctx: &mut Ctx, subject: Term, pattern: Term, opts: Term) -> BifResult {
-    let Some(hay) = binary_arg(subject) else { return badarg_r() };
-    let size = hay.len();
+    let Some(v) = bit_view(subject).filter(|v| v.bit_size.is_multiple_of(8)) else { return badarg_r() };
+    let size = v.bit_size / 8;
     let Some(((start, end), o)) = split_opts(opts, size) else { return badarg_r() };
-    let trimming = o.trim || o.trim_all;
-    let not_found = |ctx: &mut Ctx| {
-        if trimming && size == 0 {
-            Term::NIL
-        } else {
-            terms::list(ctx.heap(), &[subject])
-        }
-    };
     if end == 0 {
-        return Ok(not_found(ctx));
+        return Ok(split_not_found(ctx, subject, size, o));
     }
-    let Some(p) = pattern_arg(pattern) else { return badarg_r() };
-    charge(ctx, end - start);
-    if !o.global {
-        return Ok(match find_first(&hay, start, end, &p) {
-            None => not_found(ctx),
-            Some((pos, len)) => split_once(ctx, subject, size, pos, len, o),
-        });
+    if pattern_arg(pattern).is_none() {
+        return badarg_r();
     }
-    let found = find_all(&hay, start, end, &p);
-    if found.is_empty() {
-        return Ok(not_found(ctx));
+    let s = Search { global: o.global, start, end, at: start, found: Vec::new(), m: 0, copy: None, split: Some(o) };
+    search(ctx, subject, pattern, s)
+}
+
+/// The result of a split that found nothing.
+fn split_not_found(ctx: &mut Ctx, subject: Term, size: usize, o: SplitOpts) -> Term {
+    if (o.trim || o.trim_all) && size == 0 {
+        Term::NIL
+    } else {
+        terms::list(ctx.heap(), &[subject])
     }
-    Ok(split_all(ctx, subject, size, &found, o))
 }
 
 /// ERTS's `do_split_single_result`: the parts before and after one match.
@@ -732,15 +865,16 @@ mod tests {
     #[test]
     fn first_match_prefers_earliest_then_longest() {
         let p = Pattern::Many(needles(&[b"bc", b"abcd", b"ab"]));
-        assert_eq!(find_first(b"xabcd", 0, 5, &p), Some((1, 4)));
-        assert_eq!(find_first(b"xabcd", 2, 5, &p), Some((2, 2)));
+        assert_eq!(find_with(b"xabcd", 0, 5, &p, false), [(1, 4)]);
+        assert_eq!(find_with(b"xabcd", 2, 5, &p, false), [(2, 2)]);
     }
 
     #[test]
     fn all_matches_do_not_overlap() {
         let n = needles(&[b"bcd", b"abc", b"cde", b"de"]);
-        assert_eq!(find_all_multi(b"abcde", 0, 5, &n), [(0, 3), (3, 2)]);
+        assert_eq!(find_with(b"abcde", 0, 5, &Pattern::Many(n), true), [(0, 3), (3, 2)]);
         let n = needles(&[b"aa"]);
-        assert_eq!(find_all(b"aaaaa", 0, 5, &Pattern::One(n[0].clone())), [(0, 2), (2, 2)]);
+        assert_eq!(find_with(b"aaaaa", 0, 5, &Pattern::One(n[0].clone()), true), [(0, 2), (2, 2)]);
+        assert_eq!(find_with(b"xaaaaaaaaaaaaaaaaaaa", 3, 20, &Pattern::One(n[0].clone()), true).len(), 8);
     }
 }

@@ -544,7 +544,7 @@ fn bytes_to(t: Term, sink: &mut dyn FnMut(&[u8])) -> Result<usize, Exc> {
     Ok(v.bit_size / 8)
 }
 
-fn list_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+pub(crate) fn list_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_list_or_nil() {
         return super::badarg_r();
     }
