@@ -4,7 +4,7 @@
 %% stdlib makes of init. Compiled without line information, like OTP's preloaded init.
 %% Embedded in the beamos binary; with an OTP boot, OTP's own init is used instead.
 -module(init).
--export([boot/3, get_arguments/0, get_argument/1, get_plain_arguments/0,
+-export([boot/3, io_server/1, get_arguments/0, get_argument/1, get_plain_arguments/0,
          script_id/0, get_status/0, stop/0, stop/1, fetch_loaded/0, notify_when_started/1,
          wait_until_started/0, archive_extension/0, objfile_extension/0, code_path_choice/0]).
 
@@ -12,15 +12,97 @@ boot(Start, Args, Plain) ->
     persistent_term:put({?MODULE, arguments}, Args),
     persistent_term:put({?MODULE, plain}, Plain),
     start_code_purger(),
+    %% init is every process's group leader and serves their io requests (as `user`);
+    %% standard_error has its own server.
+    register(user, self()),
+    erts_internal:spawn_system_process(?MODULE, io_server, [standard_error]),
+    put(encoding, latin1),
     Self = self(),
     Pid = spawn_link(fun() -> do_boot(Self, [], Start) end),
     process_flag(trap_exit, true),
+    boot_loop(Pid).
+
+boot_loop(Boot) ->
     receive
-        {'EXIT', Pid, normal} -> ok;
-        {'EXIT', Pid, Reason} ->
+        {'EXIT', Boot, normal} -> boot_loop(done);
+        {'EXIT', Boot, Reason} when is_pid(Boot) ->
             erlang:display({"init terminating in do_boot", Reason}),
-            erlang:halt(1)
+            erlang:halt(1);
+        {io_request, From, ReplyAs, Request} ->
+            From ! {io_reply, ReplyAs, io_request(Request, stdout)},
+            boot_loop(Boot);
+        _ ->
+            boot_loop(Boot)
     end.
+
+%% A bare-mode io server for `Name` (standard_error): the subset of OTP's user.erl protocol
+%% that output needs. The device is latin1, as erl's user is when output is not a terminal.
+io_server(Name) ->
+    register(Name, self()),
+    put(encoding, latin1),
+    io_loop(stderr).
+
+io_loop(Where) ->
+    receive
+        {io_request, From, ReplyAs, Request} ->
+            From ! {io_reply, ReplyAs, io_request(Request, Where)};
+        _ ->
+            ok
+    end,
+    io_loop(Where).
+
+io_request({put_chars, unicode, Chars}, W) -> put_chars(to_device(Chars, unicode), W);
+io_request({put_chars, latin1, Chars}, W) -> put_chars(to_device(Chars, latin1), W);
+io_request({put_chars, Enc, M, F, A}, W) when Enc =:= unicode; Enc =:= latin1 ->
+    case catch apply(M, F, A) of
+        Data when is_list(Data); is_binary(Data) -> put_chars(to_device(Data, Enc), W);
+        Other -> put_chars(Other, W)
+    end;
+io_request({put_chars, Chars}, W) -> io_request({put_chars, latin1, Chars}, W);
+io_request({put_chars, M, F, A}, W) -> io_request({put_chars, latin1, M, F, A}, W);
+io_request({requests, Reqs}, W) -> io_requests(Reqs, ok, W);
+io_request(getopts, _) -> [{binary, false}, {encoding, get(encoding)}];
+io_request({setopts, Opts}, _) when is_list(Opts) ->
+    case [E || {encoding, E} <- Opts] ++ [E || E <- Opts, E =:= unicode orelse E =:= latin1] of
+        [] -> ok;
+        Es -> put(encoding, lists:last(Es)), ok
+    end;
+io_request({get_geometry, _}, _) -> {error, enotsup};
+io_request({get_chars, _, _, _}, _) -> eof;
+io_request({get_line, _, _}, _) -> eof;
+io_request({get_until, _, _, _, _, _}, _) -> eof;
+io_request({get_chars, _, _}, _) -> eof;
+io_request({get_line, _}, _) -> eof;
+io_request({get_until, _, _, _, _}, _) -> eof;
+io_request(R, _) -> {error, {request, R}}.
+
+io_requests([R | Rs], ok, W) -> io_requests(Rs, io_request(R, W), W);
+io_requests([_ | _], Error, _) -> Error;
+io_requests([], Stat, _) -> Stat.
+
+%% Characters in encoding `From` as device bytes (user.erl's wrap_characters_to_binary:
+%% characters a latin1 device cannot show become \x{H}).
+to_device(Chars, From) ->
+    To = get(encoding),
+    case catch unicode:characters_to_binary(Chars, From, To) of
+        Bin when is_binary(Bin) -> Bin;
+        _ when From =:= unicode, To =:= latin1 ->
+            case catch unicode:characters_to_list(Chars, unicode) of
+                L when is_list(L) ->
+                    list_to_binary([case X of
+                                        High when High > 255 -> ["\\x{", integer_to_list(X, 16), $}];
+                                        Low -> Low
+                                    end || X <- L]);
+                _ -> error
+            end;
+        _ -> error
+    end.
+
+put_chars(Bin, W) when is_binary(Bin) ->
+    beamos:put_chars(W, Bin),
+    ok;
+put_chars(_, _) ->
+    {error, put_chars}.
 
 do_boot(_Init, _Flags, Start) ->
     start_em(Start),

@@ -231,7 +231,8 @@ pub fn main_with_args(args: &[String]) -> i32 {
     let init_args = terms::list(&mut g, &init_args);
     let plain: Vec<Term> = o.extra.iter().map(|v| terms::string(&mut g, v)).collect();
     let plain = terms::list(&mut g, &plain);
-    vm.spawn_process(atom::atom("init"), atom::atom("boot"), &[actions, init_args, plain], None, |_| {});
+    // init serves io for everyone, so it must not keep an idle VM alive: a system process.
+    vm.spawn_process(atom::atom("init"), atom::atom("boot"), &[actions, init_args, plain], None, |p| vm.mark_system(p));
     drop(g);
     drop(f);
     match vm.run() {

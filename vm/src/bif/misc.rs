@@ -35,7 +35,28 @@ pub const BIFS: &[BifEntry] = &[
     bif("os", "putenv", 2, putenv_2),
     bif("os", "unsetenv", 1, unsetenv_1),
     bif("erlang", "hibernate", 3, hibernate_3),
+    bif("net_kernel", "dflag_unicode_io", 1, dflag_unicode_io_1),
+    bif("beamos", "put_chars", 2, beamos_put_chars_2),
 ];
+
+/// Whether io requests to this process may carry unicode (always, without distribution).
+fn dflag_unicode_io_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_pid() {
+        return super::badarg_r();
+    }
+    Ok(am::TRUE)
+}
+
+/// `beamos:put_chars(stdout | stderr, Bytes)`: what bare mode's io servers write with.
+fn beamos_put_chars_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let bytes = iodata(a[1])?;
+    match a[0].is_atom().then(|| atom::name(a[0])) {
+        Some("stdout") => ctx.vm.platform.write_stdout(&bytes),
+        Some("stderr") => ctx.vm.platform.write_stderr(&bytes),
+        _ => return super::badarg_r(),
+    }
+    Ok(am::OK)
+}
 
 /// `erlang:hibernate(M, F, Args)`: drop the call stack, wait for a message (without taking
 /// it), then run `M:F(Args)`; when that returns, the process exits normally. The BIF yields
