@@ -82,6 +82,9 @@ enum Assert {
     StartSubj,
     EndSubj,
     EndSubjNl,
+    Circ,
+    Dollar,
+    DollarEnd,
     StartOffset,
     WordB,
     NotWordB,
@@ -269,16 +272,21 @@ impl Compiler {
                 let i = self.sets.len() - 1;
                 self.emit(Inst::Set(i))?;
             }
+            Node::Type(it) => {
+                self.sets.push((false, vec![it.clone()], false));
+                let i = self.sets.len() - 1;
+                self.emit(Inst::Set(i))?;
+            }
             Node::Bol(multi) => {
-                self.emit(Inst::Assert(if *multi { Assert::Bol } else { Assert::StartSubj }))?;
+                self.emit(Inst::Assert(if *multi { Assert::Bol } else { Assert::Circ }))?;
             }
             Node::Eol(multi, endonly) => {
                 let a = if *multi {
                     Assert::Eol
                 } else if *endonly {
-                    Assert::EndSubj
+                    Assert::DollarEnd
                 } else {
-                    Assert::EndSubjNl
+                    Assert::Dollar
                 };
                 self.emit(Inst::Assert(a))?;
             }
@@ -337,8 +345,14 @@ impl Compiler {
                     return self.atomic(&inner);
                 }
                 let greedy = *rep == Rep::Greedy;
+                let quirk = match &**node {
+                    Node::Type(it @ (ClassItem::Digit(_) | ClassItem::Word(_) | ClassItem::Space(_))) if self.flags.utf8 && !self.flags.ucp => {
+                        Some(Node::Type(ClassItem::AsciiType(Box::new(it.clone()))))
+                    }
+                    _ => None,
+                };
                 for _ in 0..*min {
-                    self.node(node)?;
+                    self.node(quirk.as_ref().unwrap_or(node))?;
                 }
                 match max {
                     None => {
@@ -417,6 +431,15 @@ impl Compiler {
 
 /// The case variants of `c` (itself first).
 fn case_variants(c: u32, utf8: bool) -> [u32; 3] {
+    if (128..256).contains(&c) && !utf8 {
+        if l1_upper(c) {
+            return [c, c + 32, c + 32];
+        }
+        if matches!(c, 0xe0..=0xf6 | 0xf8..=0xfe) {
+            return [c, c - 32, c - 32];
+        }
+        return [c, c, c];
+    }
     if c < 128 || !utf8 {
         if (b'a' as u32..=b'z' as u32).contains(&c) {
             return [c, c - 32, c - 32];
@@ -455,9 +478,24 @@ fn case_variants(c: u32, utf8: bool) -> [u32; 3] {
     [c, if lo != c { lo } else { u }, if lo != c { u } else { ul.unwrap_or(u) }]
 }
 
+/// ISO 8859-1 character types: ERTS builds PCRE with Latin-1 tables, used for every
+/// character below 256 (also in UTF-8 mode, without `ucp`).
+fn l1_alpha(c: u32) -> bool {
+    matches!(c, 0xaa | 0xb5 | 0xba | 0xc0..=0xd6 | 0xd8..=0xf6 | 0xf8..=0xff)
+}
+fn l1_upper(c: u32) -> bool {
+    matches!(c, 0xc0..=0xd6 | 0xd8..=0xde)
+}
+fn l1_lower(c: u32) -> bool {
+    matches!(c, 0xaa | 0xb5 | 0xba | 0xdf..=0xf6 | 0xf8..=0xff)
+}
+
 fn is_word(c: u32, ucp: bool) -> bool {
     if c < 128 {
         return (c as u8).is_ascii_alphanumeric() || c == b'_' as u32;
+    }
+    if c < 256 && !ucp {
+        return l1_alpha(c);
     }
     ucp && char::from_u32(c).is_some_and(|ch| ch.is_alphanumeric())
 }
@@ -479,8 +517,20 @@ fn is_vspace(c: u32) -> bool {
 }
 
 fn posix(kind: u8, c: u32) -> bool {
-    if c > 127 {
+    if c > 255 {
         return false;
+    }
+    if c > 127 {
+        return match kind {
+            b'a' | b'n' | b'w' => l1_alpha(c),
+            b'u' => l1_upper(c),
+            b'l' => l1_lower(c),
+            b'g' => c >= 0xa1,
+            b'r' => c >= 0xa0,
+            b'p' => c >= 0xa1 && !l1_alpha(c),
+            b'c' => c < 0xa0,
+            _ => false,
+        };
     }
     let b = c as u8;
     match kind {
@@ -511,6 +561,13 @@ fn item_matches(it: &ClassItem, c: u32, ucp: bool) -> bool {
         ClassItem::HSpace(n) => is_hspace(c) != n,
         ClassItem::VSpace(n) => is_vspace(c) != n,
         ClassItem::Posix(k, n) => posix(k, c) != n,
+        ClassItem::AsciiType(ref it) => {
+            if c >= 128 {
+                matches!(**it, ClassItem::Digit(true) | ClassItem::Word(true) | ClassItem::Space(true))
+            } else {
+                item_matches(it, c, ucp)
+            }
+        }
     }
 }
 
@@ -660,18 +717,13 @@ impl<'a> Machine<'a> {
     fn assert(&self, a: Assert, p: usize) -> bool {
         let len = self.s.len();
         match a {
-            Assert::StartSubj => p == 0 && !self.opts.notbol,
-            Assert::Bol => (p == 0 && !self.opts.notbol) || (p > 0 && p < len && self.nl_before(p)) || (p == len && p > 0 && self.nl_before(p) && false),
-            Assert::EndSubj => p == len && !self.opts.noteol,
-            Assert::EndSubjNl => {
-                if p == len {
-                    return !self.opts.noteol;
-                }
-                match self.nl_at(p) {
-                    Some(n) => p + n == len && !self.opts.noteol,
-                    None => false,
-                }
-            }
+            Assert::StartSubj => p == 0,
+            Assert::Circ => p == 0 && !self.opts.notbol,
+            Assert::Bol => (p == 0 && !self.opts.notbol) || (p > 0 && p < len && self.nl_before(p)),
+            Assert::EndSubj => p == len,
+            Assert::DollarEnd => p == len && !self.opts.noteol,
+            Assert::EndSubjNl => p == len || self.nl_at(p).is_some_and(|n| p + n == len),
+            Assert::Dollar => !self.opts.noteol && (p == len || self.nl_at(p).is_some_and(|n| p + n == len)),
             Assert::Eol => {
                 if p == len {
                     return !self.opts.noteol;

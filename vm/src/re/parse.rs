@@ -22,6 +22,10 @@ pub enum ClassItem {
     VSpace(bool),
     /// POSIX class by key letter, negated?
     Posix(u8, bool),
+    /// A type escape in the mandatory part of a repeat in UTF-8 mode: PCRE's loop there
+    /// looks at the first byte only, so a non-ASCII character never matches `\d \w \s`
+    /// and always matches `\D \W \S`.
+    AsciiType(Box<ClassItem>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +41,8 @@ pub enum Node {
     Char(u32, bool),
     Any(bool),
     Class(bool, Vec<ClassItem>, bool),
+    /// `\d \w \s \h \v` and negations outside a class (PCRE's OP_DIGIT etc.).
+    Type(ClassItem),
     Bol(bool),
     Eol(bool, bool),
     StartSubj,
@@ -196,7 +202,7 @@ pub fn required_char(n: &Node) -> Option<(u32, bool)> {
 pub fn fixed_len(n: &Node) -> Option<usize> {
     Some(match n {
         Node::Empty => 0,
-        Node::Char(..) | Node::Any(_) | Node::Class(..) => 1,
+        Node::Char(..) | Node::Any(_) | Node::Class(..) | Node::Type(_) => 1,
         Node::Bol(_) | Node::Eol(..) | Node::StartSubj | Node::EndSubj | Node::EndSubjNl | Node::StartOffset | Node::WordB(_) => 0,
         Node::Look { .. } => 0,
         Node::AnyNl => return None,
@@ -642,7 +648,27 @@ impl<'a> P<'a> {
                             return err("recursion and subroutine calls are not supported", self.i);
                         }
                         Some(b'(') => return err("conditional groups are not supported", self.i),
-                        Some(b'|') => return err("branch reset groups are not supported", self.i),
+                        Some(b'|') if o.i == opt.i && o.m == opt.m && o.s == opt.s && o.x == opt.x && on => {
+                            self.i += 1;
+                            let base = self.groups;
+                            let mut top = base;
+                            let mut alts = Vec::new();
+                            let mut o2 = o;
+                            loop {
+                                self.groups = base;
+                                alts.push(self.concat(&mut o2)?);
+                                top = top.max(self.groups);
+                                if self.peek() == Some(b'|') {
+                                    self.i += 1;
+                                } else {
+                                    break;
+                                }
+                            }
+                            self.groups = top;
+                            self.close()?;
+                            let inner = if alts.len() == 1 { alts.pop().unwrap() } else { Node::Alt(alts) };
+                            return Ok(Some(Node::Group(Box::new(inner), None)));
+                        }
                         _ => return err("unrecognized character after (? or (?-", self.i),
                     }
                     self.i += 1;
@@ -673,7 +699,7 @@ impl<'a> P<'a> {
             Some(c) => c,
             None => return err("\\ at end of pattern", self.s.len()),
         };
-        let cls = |it: ClassItem| Node::Class(false, alloc::vec![it], false);
+        let cls = Node::Type;
         let n = match c {
             b'd' => cls(ClassItem::Digit(false)),
             b'D' => cls(ClassItem::Digit(true)),
@@ -711,7 +737,6 @@ impl<'a> P<'a> {
                     self.i += 1;
                     return Ok(Node::Char(c as u32, opt.i));
                 }
-                self.i -= 1;
                 let ch = self.char_escape(false)?;
                 return Ok(Node::Char(ch, opt.i));
             }
@@ -966,12 +991,7 @@ impl<'a> P<'a> {
                         }
                         items.push(ClassItem::Range(lo, hi));
                     }
-                    None => {
-                        // [a-\d]: '-' is literal
-                        items.push(ClassItem::Range(lo, lo));
-                        items.push(ClassItem::Range(b'-' as u32, b'-' as u32));
-                        items.extend(tmp);
-                    }
+                    None => return err("invalid range in character class", self.i - 1),
                 }
                 let _ = lo_pos;
                 continue;
