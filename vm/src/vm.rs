@@ -122,6 +122,8 @@ pub struct Vm {
     pub start_ns: u64,
     /// ETS tables.
     pub ets: crate::ets::Registry,
+    /// zlib streams (bif/zlib.rs).
+    pub zlib: crate::bif::zlib::Streams,
     /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
     prepared: Mutex<HashMap<u64, Prepared>>,
     next_prepared: AtomicU64,
@@ -163,6 +165,7 @@ impl Vm {
             gc_settings: GcSettings::default(),
             start_ns,
             ets: crate::ets::Registry::new(),
+            zlib: crate::bif::zlib::Streams::new(),
             prepared: Mutex::new(HashMap::new()),
             next_prepared: AtomicU64::new(1),
         }
@@ -526,6 +529,7 @@ impl Vm {
         }
         let pid = p.pid;
         crate::bif::ets::owner_exited(self, pid);
+        crate::bif::zlib::owner_exited(self, pid);
         for &l in &p.links {
             let (r, f) = copy_to_fragment(reason);
             self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });

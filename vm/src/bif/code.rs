@@ -29,7 +29,49 @@ pub const BIFS: &[BifEntry] = &[
     bif("erts_internal", "request_system_task", 3, request_system_task_3),
     bif("erts_internal", "request_system_task", 4, request_system_task_4),
     bif("erts_internal", "spawn_system_process", 3, spawn_system_process_3),
+    bif("erts_internal", "beamfile_chunk", 2, beamfile_chunk_2),
 ];
+
+/// `erts_internal:beamfile_chunk(Beam, "Id")`: the data of the (last) chunk with that id, or
+/// `undefined` (also for a malformed file), as beam_bif_load.c reads it.
+fn beamfile_chunk_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let id = match terms::byte_list(a[1]) {
+        Some(v) if v.len() == 4 => v,
+        _ => return super::badarg_r(),
+    };
+    let Some(bytes) = terms::binary_bytes(a[0]) else { return super::badarg_r() };
+    let be32 = |b: &[u8], at: usize| b.get(at..at + 4).map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]));
+    let find = || -> Option<(usize, usize)> {
+        if bytes.get(0..4)? != b"FOR1" {
+            return None;
+        }
+        let form_size = be32(bytes, 4)? as usize;
+        let form = bytes.get(8..8usize.checked_add(form_size)?)?;
+        if form.get(0..4)? != b"BEAM" {
+            return None;
+        }
+        let (mut at, mut found) = (4usize, None);
+        while at < form.len() {
+            let chunk_id = form.get(at..at + 4)?;
+            let size = be32(form, at + 4)? as usize;
+            let data = at + 8;
+            let storage = size.checked_add(3)? & !3;
+            form.get(data..data.checked_add(storage)?)?;
+            if chunk_id == &id[..] {
+                found = Some((8 + data, size));
+            }
+            at = data + storage;
+        }
+        found.filter(|&(_, size)| size > 0)
+    };
+    match find() {
+        Some((start, size)) => {
+            let chunk = bytes[start..start + size].to_vec();
+            Ok(terms::binary(ctx.heap(), &chunk))
+        }
+        None => Ok(am::UNDEFINED),
+    }
+}
 
 /// A process that does not keep an idle VM alive (OTP's code purger, for one).
 fn spawn_system_process_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {

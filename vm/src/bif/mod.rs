@@ -36,6 +36,7 @@ pub mod time;
 pub mod timer;
 pub mod unicode;
 pub mod yielding;
+pub mod zlib;
 
 /// What a BIF sees: the calling process and the VM.
 pub struct Ctx<'a> {
@@ -173,6 +174,7 @@ const TABLES: &[&[BifEntry]] = &[
     ets::BIFS,
     code::BIFS,
     yielding::BIFS,
+    zlib::BIFS,
     re::BIFS,
 ];
 

@@ -172,6 +172,14 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
             let a = terms::list(&mut p.heap, args);
             let info = error_info(p, e.module);
             frames.push(terms::tuple(&mut p.heap, &[e.module, e.function, a, info]));
+            // A NIF stub that calls its own BIF (loader's route_nif_stubs) is no frame of its
+            // own: in ERTS the NIF replaces the stub.
+            skip_here |= vm.code.module_of(here).is_some_and(|m| {
+                // SAFETY: `here` is inside m's code.
+                let idx = unsafe { here.offset_from(m.code.as_ptr()) } as usize;
+                m.name == e.module
+                    && m.function_at(idx).is_some_and(|f| f.function == e.function && f.arity as usize == args.len())
+            });
         }
         Origin::Undef { module, function, args } => {
             frames.push(terms::tuple(&mut p.heap, &[*module, *function, *args, Term::NIL]));

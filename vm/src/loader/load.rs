@@ -723,9 +723,34 @@ impl Loader<'_> {
         Ok(Instr::BsMatch { fail, ctx, cmds: cmds.into() })
     }
 
+    /// A NIF stub (a function calling `erlang:nif_error`) with a BIF of its name starts with a
+    /// tail call of that BIF, so local calls reach it too, as calls reach a NIF in ERTS once
+    /// `load_nif` has patched the stub.
+    fn route_nif_stubs(&self, code: &mut [Instr]) {
+        let nif_error = atom::atom("nif_error");
+        let is_nif_error = |e: &Export| e.module == am::ERLANG && e.function == nif_error;
+        for (i, f) in self.functions.iter().enumerate() {
+            let (start, end) = (f.start as usize, self.functions.get(i + 1).map_or(code.len(), |n| n.start as usize));
+            if start + 1 >= end || bif::lookup(self.module, f.function, f.arity).is_none() {
+                continue;
+            }
+            let stub = code[start..end].iter().any(|ins| match ins {
+                Instr::CallExt { export, .. } | Instr::CallExtLast { export, .. } | Instr::CallExtOnly { export, .. } => {
+                    is_nif_error(export)
+                }
+                _ => false,
+            });
+            if stub {
+                let export = self.vm.code.export(self.module, f.function, f.arity);
+                code[start + 1] = Instr::CallExtOnly { arity: f.arity, export };
+            }
+        }
+    }
+
     fn finish(mut self) -> Result<(Module, Vec<(Term, u32, usize)>), LoadError> {
         let labels = core::mem::take(&mut self.labels);
         let mut code: Box<[Instr]> = core::mem::take(&mut self.code).into_boxed_slice();
+        self.route_nif_stubs(&mut code);
         let base = code.as_ptr() as usize;
         let size = core::mem::size_of::<Instr>();
         let mut bad_label = None;
