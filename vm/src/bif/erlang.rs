@@ -336,15 +336,14 @@ fn tl_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
     terms::cons_parts(a[0]).map(|(_, t)| t).ok_or(super::badarg())
 }
 
+/// Traps (see `yielding`).
 fn tuple_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(e) = terms::tuple_elems(a[0]) else { return super::badarg_r() };
-    let v = e.to_vec();
-    Ok(terms::list(ctx.heap(), &v))
+    super::yielding::tuple_to_list_1(ctx, a)
 }
 
+/// Traps (see `yielding`).
 fn list_to_tuple_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(v) = terms::list_to_vec(a[0]) else { return super::badarg_r() };
-    Ok(terms::tuple(ctx.heap(), &v))
+    super::yielding::list_to_tuple_1(ctx, a)
 }
 
 fn make_tuple_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -541,20 +540,9 @@ fn binary_to_integer_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     parse_int(ctx, &s, a[1])
 }
 
+/// Traps (see `yielding`).
 fn bitstring_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(v) = bit_view(a[0]) else { return super::badarg_r() };
-    let whole = v.bit_size / 8;
-    let bytes = v.to_vec();
-    let items: Vec<Term> = bytes[..whole].iter().map(|&b| Term::small(b as i64)).collect();
-    let tail = if v.bit_size % 8 != 0 {
-        let rest = v.bit_size % 8;
-        let last = bytes[whole];
-        let t = terms::bitstring(ctx.heap(), &[last], rest);
-        terms::cons(ctx.heap(), t, Term::NIL)
-    } else {
-        Term::NIL
-    };
-    Ok(terms::list_with_tail(ctx.heap(), &items, tail))
+    super::yielding::bitstring_to_list_1(ctx, a)
 }
 
 /// Flattens an iolist (or bitstring list) into bits. Iterative.
@@ -597,14 +585,9 @@ pub fn iolist_bits(t: Term, allow_bits: bool) -> Option<(Vec<u8>, usize)> {
     Some((out, bits))
 }
 
+/// Traps (see `yielding`).
 fn list_to_bitstring_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    if !a[0].is_list_or_nil() {
-        return super::badarg_r();
-    }
-    match iolist_bits(a[0], true) {
-        Some((b, n)) => Ok(terms::bitstring(ctx.heap(), &b, n)),
-        None => super::badarg_r(),
-    }
+    super::yielding::list_to_bitstring_1(ctx, a)
 }
 
 fn part(ctx: &mut Ctx, bin: Term, start: Term, len: Term) -> BifResult {

@@ -1,6 +1,7 @@
 //! The `erlang` BIFs whose work grows with their input, written to trap (see `emu::trap`):
 //! `length/1`, `'++'/2` (`append/2`), `'--'/2`, `list_to_binary/1`, `iolist_to_binary/1`,
-//! `iolist_size/1`, `binary_to_list/1,3`.
+//! `iolist_size/1`, `binary_to_list/1,3`, `bitstring_to_list/1`, `list_to_bitstring/1`,
+//! `list_to_tuple/1`, `tuple_to_list/1`.
 //!
 //! Each does a chunk of work sized by the reductions left in the caller's slice times a
 //! per-reduction factor (ERTS's), and traps with the rest. Their errors show the original
@@ -481,10 +482,14 @@ const IOLIST_BYTES_PER_STEP: usize = 32;
 struct IoWalk {
     cur: Term,
     stack: Term,
+    /// Bitstrings are allowed (list_to_bitstring).
+    bits: bool,
 }
 
 /// Walks up to one chunk of an iolist, giving each byte run to `sink`. `Ok(true)`: done.
-fn io_walk(ctx: &mut Ctx, w: &mut IoWalk, sink: &mut dyn FnMut(&[u8])) -> Result<bool, Exc> {
+/// `sink` gets runs of bytes and their length in bits (less than 8 per byte only for the last
+/// byte of a bitstring, when `w.bits`).
+fn io_walk(ctx: &mut Ctx, w: &mut IoWalk, sink: &mut dyn FnMut(&[u8], usize)) -> Result<bool, Exc> {
     let budget = ctx.reds_left() * IOLIST_STEPS_PER_RED;
     let mut steps = 0;
     let mut byte = [0u8; 1];
@@ -499,7 +504,7 @@ fn io_walk(ctx: &mut Ctx, w: &mut IoWalk, sink: &mut dyn FnMut(&[u8])) -> Result
                     return super::badarg_r();
                 }
                 byte[0] = c as u8;
-                sink(&byte);
+                sink(&byte, 8);
                 w.cur = t;
             } else if h.is_list() {
                 if !t.is_nil() {
@@ -509,7 +514,7 @@ fn io_walk(ctx: &mut Ctx, w: &mut IoWalk, sink: &mut dyn FnMut(&[u8])) -> Result
             } else if h.is_nil() {
                 w.cur = t;
             } else {
-                steps += bytes_to(h, sink)? / IOLIST_BYTES_PER_STEP;
+                steps += bytes_to(h, sink, w.bits)? / IOLIST_BYTES_PER_STEP;
                 w.cur = t;
             }
         } else if w.cur.is_nil() {
@@ -522,7 +527,7 @@ fn io_walk(ctx: &mut Ctx, w: &mut IoWalk, sink: &mut dyn FnMut(&[u8])) -> Result
             }
         } else {
             // The tail of a list may be a binary.
-            steps += bytes_to(w.cur, sink)? / IOLIST_BYTES_PER_STEP;
+            steps += bytes_to(w.cur, sink, w.bits)? / IOLIST_BYTES_PER_STEP;
             w.cur = Term::NIL;
         }
     };
@@ -530,16 +535,16 @@ fn io_walk(ctx: &mut Ctx, w: &mut IoWalk, sink: &mut dyn FnMut(&[u8])) -> Result
     Ok(done)
 }
 
-/// Gives the bytes of binary `t` to `sink`; returns their number. Not a binary (a bitstring
-/// included): badarg.
-fn bytes_to(t: Term, sink: &mut dyn FnMut(&[u8])) -> Result<usize, Exc> {
+/// Gives the bytes of binary `t` to `sink`; returns their number. Not a binary: badarg (a
+/// bitstring too, unless `bits`).
+fn bytes_to(t: Term, sink: &mut dyn FnMut(&[u8], usize), bits: bool) -> Result<usize, Exc> {
     let Some(v) = terms::bit_view(t) else { return super::badarg_r() };
-    if v.bit_size % 8 != 0 {
+    if v.bit_size % 8 != 0 && !bits {
         return super::badarg_r();
     }
     match v.as_bytes() {
-        Some(b) => sink(b),
-        None => sink(&v.to_vec()),
+        Some(b) => sink(b, v.bit_size),
+        None => sink(&v.to_vec(), v.bit_size),
     }
     Ok(v.bit_size / 8)
 }
@@ -548,7 +553,7 @@ pub(crate) fn list_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_list_or_nil() {
         return super::badarg_r();
     }
-    to_binary_chunk(ctx, IoWalk { cur: a[0], stack: Term::NIL }, Box::new(Vec::new()))
+    to_binary_chunk(ctx, IoWalk { cur: a[0], stack: Term::NIL, bits: false }, Box::new(Vec::new()))
 }
 
 fn iolist_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -561,11 +566,11 @@ fn iolist_to_binary_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 /// Continuation: `[Cur, Stack]`, with the bytes so far as data.
 fn to_binary_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let Some(out) = ctx.take_trap_data::<Vec<u8>>() else { return super::badarg_r() };
-    to_binary_chunk(ctx, IoWalk { cur: a[0], stack: a[1] }, out)
+    to_binary_chunk(ctx, IoWalk { cur: a[0], stack: a[1], bits: false }, out)
 }
 
 fn to_binary_chunk(ctx: &mut Ctx, mut w: IoWalk, mut out: Box<Vec<u8>>) -> BifResult {
-    let done = io_walk(ctx, &mut w, &mut |b| out.extend_from_slice(b))?;
+    let done = io_walk(ctx, &mut w, &mut |b, _| out.extend_from_slice(b))?;
     if !done {
         return Err(ctx.trap(to_binary_cont, vec![w.cur, w.stack], Some(out)));
     }
@@ -587,17 +592,17 @@ fn iolist_size_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_list_or_nil() {
         return super::badarg_r();
     }
-    size_chunk(ctx, IoWalk { cur: a[0], stack: Term::NIL }, 0)
+    size_chunk(ctx, IoWalk { cur: a[0], stack: Term::NIL, bits: false }, 0)
 }
 
 /// Continuation: `[Cur, Stack, SizeSoFar]`.
 fn size_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let n = a[2].as_small().unwrap_or(0) as usize;
-    size_chunk(ctx, IoWalk { cur: a[0], stack: a[1] }, n)
+    size_chunk(ctx, IoWalk { cur: a[0], stack: a[1], bits: false }, n)
 }
 
 fn size_chunk(ctx: &mut Ctx, mut w: IoWalk, mut n: usize) -> BifResult {
-    let done = io_walk(ctx, &mut w, &mut |b| n += b.len())?;
+    let done = io_walk(ctx, &mut w, &mut |b, _| n += b.len())?;
     let size = terms::int(ctx.heap(), n as i64);
     if !done {
         return Err(ctx.trap(size_cont, vec![w.cur, w.stack, size], None));
@@ -649,4 +654,165 @@ fn b2l_chunk(ctx: &mut Ctx, bin: Term, from: usize, to: usize, mut acc: Term) ->
         return Ok(acc);
     }
     Err(ctx.trap(b2l_cont, vec![bin, Term::small(from as i64), Term::small(start as i64), acc], None))
+}
+
+// ------------------------------------------------------------------ bitstrings
+
+pub(crate) fn bitstring_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(v) = terms::bit_view(a[0]) else { return super::badarg_r() };
+    let whole = v.bit_size / 8;
+    let rest = v.bit_size % 8;
+    let tail = if rest == 0 {
+        Term::NIL
+    } else if whole == 0 {
+        terms::cons(ctx.heap(), a[0], Term::NIL)
+    } else {
+        let last = terms::sub_binary(ctx.heap(), a[0], whole * 8, rest);
+        terms::cons(ctx.heap(), last, Term::NIL)
+    };
+    b2l_chunk(ctx, a[0], 0, whole, tail)
+}
+
+/// A bitstring being built: bytes and the number of bits used.
+struct BitBuf {
+    out: Vec<u8>,
+    bits: usize,
+}
+
+impl BitBuf {
+    fn push(&mut self, b: &[u8], n: usize) {
+        if self.bits % 8 == 0 && n % 8 == 0 {
+            self.out.extend_from_slice(&b[..n / 8]);
+        } else {
+            self.out.resize((self.bits + n).div_ceil(8), 0);
+            terms::copy_bits(b, 0, &mut self.out, self.bits, n);
+        }
+        self.bits += n;
+    }
+}
+
+pub(crate) fn list_to_bitstring_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_list_or_nil() {
+        return super::badarg_r();
+    }
+    l2bs_chunk(ctx, IoWalk { cur: a[0], stack: Term::NIL, bits: true }, Box::new(BitBuf { out: Vec::new(), bits: 0 }))
+}
+
+/// Continuation: `[Cur, Stack]`, with the [`BitBuf`] as data.
+fn l2bs_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(out) = ctx.take_trap_data::<BitBuf>() else { return super::badarg_r() };
+    l2bs_chunk(ctx, IoWalk { cur: a[0], stack: a[1], bits: true }, out)
+}
+
+fn l2bs_chunk(ctx: &mut Ctx, mut w: IoWalk, mut out: Box<BitBuf>) -> BifResult {
+    let done = io_walk(ctx, &mut w, &mut |b, n| out.push(b, n))?;
+    if !done {
+        return Err(ctx.trap(l2bs_cont, vec![w.cur, w.stack], Some(out)));
+    }
+    let BitBuf { out, bits } = *out;
+    let whole = if out.len() <= beamos_gc::bin::HEAP_BIN_LIMIT { terms::binary(ctx.heap(), &out) } else { terms::refc_binary(ctx.heap(), out) };
+    if bits % 8 == 0 {
+        Ok(whole)
+    } else {
+        Ok(terms::sub_binary(ctx.heap(), whole, 0, bits))
+    }
+}
+
+// ------------------------------------------------------------------ tuples
+
+/// Elements copied per reduction by `list_to_tuple/1` and `tuple_to_list/1` (ERTS does them
+/// in one go; results and errors do not depend on the chunks).
+const TUPLE_ELEMS_PER_RED: usize = 64;
+
+pub(crate) fn tuple_to_list_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(e) = terms::tuple_elems(a[0]) else { return super::badarg_r() };
+    t2l_chunk(ctx, a[0], e.len(), Term::NIL)
+}
+
+/// Continuation: `[Tuple, To, ListOfElementsFromTo]`: elements `..To` are still to cons.
+fn t2l_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(to) = a[1].as_small() else { return super::badarg_r() };
+    t2l_chunk(ctx, a[0], to as usize, a[2])
+}
+
+fn t2l_chunk(ctx: &mut Ctx, t: Term, to: usize, mut acc: Term) -> BifResult {
+    let Some(e) = terms::tuple_elems(t) else { return super::badarg_r() };
+    let from = to.saturating_sub(ctx.reds_left() * TUPLE_ELEMS_PER_RED);
+    let chunk = e[from..to].to_vec();
+    for &x in chunk.iter().rev() {
+        acc = terms::cons(ctx.heap(), x, acc);
+    }
+    ctx.bump_reds(chunk.len() / TUPLE_ELEMS_PER_RED);
+    if from == 0 {
+        return Ok(acc);
+    }
+    Err(ctx.trap(t2l_cont, vec![t, Term::small(from as i64), acc], None))
+}
+
+pub(crate) fn list_to_tuple_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_list_or_nil() {
+        return super::badarg_r();
+    }
+    l2t_measure(ctx, a[0], a[0], 0)
+}
+
+/// Continuation while measuring: `[Rest, List, CountSoFar]`.
+fn l2t_measure_cont(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    l2t_measure(ctx, a[0], a[1], a[2].as_small().unwrap_or(0) as usize)
+}
+
+fn l2t_measure(ctx: &mut Ctx, mut l: Term, list: Term, mut n: usize) -> BifResult {
+    let budget = ctx.reds_left() * LENGTH_PER_RED;
+    let mut i = 0;
+    while let Some((_, t)) = terms::cons_parts(l) {
+        if i == budget {
+            return Err(ctx.trap(l2t_measure_cont, vec![l, list, Term::small(n as i64)], None));
+        }
+        l = t;
+        n += 1;
+        i += 1;
+    }
+    ctx.bump_reds(i / LENGTH_PER_RED);
+    // Longer than a tuple can be (ERTS_MAX_TUPLE_SIZE): badarg, as in ERTS.
+    if !l.is_nil() || n > 16_777_215 {
+        return super::badarg_r();
+    }
+    if n == 0 {
+        return Ok(Term::empty_tuple());
+    }
+    // The tuple, filled with nil and then with the elements chunk by chunk.
+    let tuple = terms::tuple(ctx.heap(), &vec![Term::NIL; n]);
+    l2t_fill(ctx, Box::new(Filling { tuple, iter: list, i: 0 }))
+}
+
+/// A tuple being filled in (holds terms and is written in place: no collection meanwhile).
+struct Filling {
+    tuple: Term,
+    iter: Term,
+    i: usize,
+}
+
+fn l2t_fill_cont(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let Some(f) = ctx.take_trap_data::<Filling>() else { return super::badarg_r() };
+    l2t_fill(ctx, f)
+}
+
+fn l2t_fill(ctx: &mut Ctx, mut f: Box<Filling>) -> BifResult {
+    let budget = ctx.reds_left() * TUPLE_ELEMS_PER_RED;
+    let mut k = 0;
+    while let Some((h, t)) = terms::cons_parts(f.iter) {
+        if k == budget {
+            ctx.bump_reds(k / TUPLE_ELEMS_PER_RED);
+            return Err(trap_no_gc(ctx, l2t_fill_cont, Vec::new(), f));
+        }
+        // SAFETY: `tuple` is the tuple this BIF allocated with one element per list cell; no
+        // collection has run since (the trap forbids them), so it is where it was built, and
+        // it is young, so writing young terms into it keeps the generational invariant.
+        unsafe { *f.tuple.ptr().add(1 + f.i) = h.raw() };
+        f.i += 1;
+        f.iter = t;
+        k += 1;
+    }
+    ctx.bump_reds(k / TUPLE_ELEMS_PER_RED);
+    Ok(f.tuple)
 }
