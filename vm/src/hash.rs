@@ -226,6 +226,54 @@ struct Hash2 {
     hash: u32,
     xor_pairs: u32,
     stack: Vec<Work2>,
+    /// Steps left before a [`Hash2Run`] stops (list elements, terms, 32 bytes of a binary).
+    budget: usize,
+}
+
+/// Bytes of a binary per step of the budget (ERTS's `BLOCK_HASH_BYTES_PER_ITER`).
+const HASH2_BYTES_PER_STEP: usize = 32;
+
+/// A `make_hash2` that stops after a number of steps and resumes (`erlang:phash2` traps
+/// with it, as ERTS's `trapping_make_hash2`). Its stack holds terms: they must not move
+/// while it is stopped.
+pub struct Hash2Run {
+    st: Hash2,
+    next: Option<Term>,
+}
+
+impl Hash2Run {
+    pub fn new(t: Term) -> Hash2Run {
+        Hash2Run { st: Hash2 { hash: 0, xor_pairs: 0, stack: Vec::new(), budget: 0 }, next: Some(t) }
+    }
+
+    /// Hashes for up to about `budget` steps: the hash if done, and the steps taken. A run of
+    /// bytes in a list stops only after a whole word, so the hash does not depend on where
+    /// the runs stopped.
+    pub fn run(&mut self, budget: usize) -> (Option<u32>, usize) {
+        let budget = budget.max(1);
+        self.st.budget = budget;
+        let mut term = match self.next.take() {
+            Some(t) => t,
+            None => match self.st.pop() {
+                Some(t) => t,
+                None => return (Some(self.st.hash), 0),
+            },
+        };
+        loop {
+            if self.st.budget == 0 {
+                self.next = Some(term);
+                return (None, budget);
+            }
+            self.st.budget -= 1;
+            match self.st.term(term) {
+                Step::Next(next) => term = next,
+                Step::Common => match self.st.pop() {
+                    Some(next) => term = next,
+                    None => return (Some(self.st.hash), budget - self.st.budget),
+                },
+            }
+        }
+    }
 }
 
 /// What to do after hashing one term: hash `next` right away, or take the next stack item.
@@ -235,7 +283,7 @@ enum Step {
 }
 
 fn make_hash2(t: Term) -> u32 {
-    let mut st = Hash2 { hash: 0, xor_pairs: 0, stack: Vec::new() };
+    let mut st = Hash2 { hash: 0, xor_pairs: 0, stack: Vec::new(), budget: usize::MAX };
     let mut term = t;
     loop {
         match st.term(term) {
@@ -316,10 +364,16 @@ impl Hash2 {
                 return Step::Next(head);
             };
             sh = (sh << 8).wrapping_add(byte as u32);
+            self.budget = self.budget.saturating_sub(1);
             if c == 3 {
                 hash_1(&mut self.hash, sh, HCONST_4);
                 c = 0;
                 sh = 0;
+                if self.budget == 0 && tail.is_list() {
+                    // Out of steps after a whole word: the rest of the run hashes the same
+                    // when started afresh.
+                    return Step::Next(tail);
+                }
             } else {
                 c += 1;
             }
@@ -402,6 +456,7 @@ impl Hash2 {
 
     fn binary(&mut self, t: Term) {
         let b = bin_bytes(t).expect("bitstring");
+        self.budget = self.budget.saturating_sub(b.size / HASH2_BYTES_PER_STEP);
         // As ERTS: the byte size is truncated to 32 bits (binaries over 4 GiB hash a prefix).
         let size = b.size & 0xffff_ffff;
         let con = HCONST_13.wrapping_add(self.hash);

@@ -797,17 +797,18 @@ fn module_loaded_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(atom::bool_atom(ctx.vm.code.module(a[0]).is_some()))
 }
 
-fn phash2_1(_c: &mut Ctx, a: &[Term]) -> BifResult {
-    Ok(Term::small(crate::hash::phash2(a[0]) as i64 & ((1 << 27) - 1)))
+/// Traps (see `yielding`).
+fn phash2_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    super::yielding::phash2(ctx, a[0], None)
 }
 
 fn hash_range(t: Term) -> Result<u64, Exc> {
     t.as_small().filter(|&r| (1..=1i64 << 32).contains(&r)).map(|r| r as u64).ok_or(super::badarg())
 }
 
-fn phash2_2(_c: &mut Ctx, a: &[Term]) -> BifResult {
+fn phash2_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let r = hash_range(a[1])?;
-    Ok(Term::small(crate::hash::phash2_range(a[0], r) as i64))
+    super::yielding::phash2(ctx, a[0], Some(r))
 }
 
 fn phash_2(_c: &mut Ctx, a: &[Term]) -> BifResult {

@@ -1,7 +1,7 @@
 //! The `erlang` BIFs whose work grows with their input, written to trap (see `emu::trap`):
 //! `length/1`, `'++'/2` (`append/2`), `'--'/2`, `list_to_binary/1`, `iolist_to_binary/1`,
 //! `iolist_size/1`, `binary_to_list/1,3`, `bitstring_to_list/1`, `list_to_bitstring/1`,
-//! `list_to_tuple/1`, `tuple_to_list/1`.
+//! `list_to_tuple/1`, `tuple_to_list/1`, `phash2/1,2`.
 //!
 //! Each does a chunk of work sized by the reductions left in the caller's slice times a
 //! per-reduction factor (ERTS's), and traps with the rest. Their errors show the original
@@ -815,4 +815,35 @@ fn l2t_fill(ctx: &mut Ctx, mut f: Box<Filling>) -> BifResult {
     }
     ctx.bump_reds(k / TUPLE_ELEMS_PER_RED);
     Ok(f.tuple)
+}
+
+// ------------------------------------------------------------------ phash2
+
+/// Steps of `make_hash2` per reduction (ERTS's `ITERATIONS_PER_RED`).
+const HASH2_STEPS_PER_RED: usize = 64;
+
+/// A `phash2/1,2` in progress (its stack holds terms: no collection while it is pending).
+struct PHash2 {
+    run: crate::hash::Hash2Run,
+    range: Option<u64>,
+}
+
+/// `erlang:phash2(T)` (`range` None) or `phash2(T, Range)`.
+pub(crate) fn phash2(ctx: &mut Ctx, t: Term, range: Option<u64>) -> BifResult {
+    phash2_chunk(ctx, Box::new(PHash2 { run: crate::hash::Hash2Run::new(t), range }))
+}
+
+fn phash2_cont(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    let Some(h) = ctx.take_trap_data::<PHash2>() else { return super::badarg_r() };
+    phash2_chunk(ctx, h)
+}
+
+fn phash2_chunk(ctx: &mut Ctx, mut h: Box<PHash2>) -> BifResult {
+    let (done, steps) = h.run.run(ctx.reds_left() * HASH2_STEPS_PER_RED);
+    ctx.bump_reds(steps / HASH2_STEPS_PER_RED);
+    match (done, h.range) {
+        (None, _) => Err(trap_no_gc(ctx, phash2_cont, Vec::new(), h)),
+        (Some(v), None) => Ok(Term::small(v as i64 & ((1 << 27) - 1))),
+        (Some(v), Some(r)) => Ok(Term::small((v as u64 % r) as i64)),
+    }
 }
