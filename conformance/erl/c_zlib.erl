@@ -625,8 +625,20 @@ ownership() ->
     ?C(zlib:set_controlling_process(Z, not_a_pid)),
     Other ! go,
     receive {Other, U, E} -> ?D({U, E}) end,
+    MRef = monitor(process, Other),
     exit(Other, kill),
+    receive {'DOWN', MRef, process, Other, killed} -> ok end,
+    %% Its controller is gone: nobody can use the stream, its creator neither.
     ?C(zlib:close(Z)),
+    ?C(zlib:deflate(Z, <<"x">>)),
+    %% A stream whose creator and controller exited.
+    Self2 = self(),
+    Dead = spawn(fun() -> Self2 ! {stream, zlib:open()} end),
+    Z2 = receive {stream, S2} -> S2 end,
+    DRef = monitor(process, Dead),
+    receive {'DOWN', DRef, process, Dead, _} -> ok end,
+    ?C(zlib:inflateInit(Z2)),
+    ?C(zlib:close(Z2)),
     %% Many streams, closed or not.
     Zs = [zlib:open() || _ <- lists:seq(1, 100)],
     [ok = zlib:inflateInit(S) || S <- Zs],

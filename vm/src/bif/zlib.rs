@@ -7,7 +7,10 @@
 //! A stream is a reference whose id carries [`ZLIB_TAG`], the stream number and the number of
 //! the process that opened it; its state lives in the VM's [`Streams`] registry, usable only by
 //! its controlling process, and is freed by `close/1` or when the controller exits (ERTS frees
-//! it when the reference is garbage; nobody else can use it anyway).
+//! it when the reference is garbage; nobody else can use it anyway). A stream missing from the
+//! registry answers its creator as a closed stream and anyone else `not_on_controlling_process`;
+//! one handed to another process that exits stays as a tombstone until its creator exits, so
+//! the creator too is told `not_on_controlling_process` (see [`owner_exited`]).
 //!
 //! The deflate and inflate engines are miniz_oxide's, for raw deflate data only; the zlib and
 //! gzip wrappers (headers, preset dictionaries, Adler-32/CRC-32 trailers, windowBits 8..15,
@@ -954,7 +957,7 @@ fn flush_queue(
 /// `zlib_codec`: one chunk of output, as `{continue | finished, Out}` or
 /// `{need_dictionary, Adler, Out}`.
 fn codec(ctx: &mut Ctx, s: &mut Stream, input_chunk: i32, output_chunk: i32, flush: i32) -> BifResult {
-    if output_chunk < 0 || output_chunk > 1 << 30 {
+    if !(0..=1 << 26).contains(&output_chunk) {
         return zlib_return(Z_MEM_ERROR);
     }
     let input_limit = if input_chunk < 0 { usize::MAX } else { input_chunk as usize };
