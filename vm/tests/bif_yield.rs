@@ -9,10 +9,14 @@
 //!   trace shows arguments that depend on where the last chunk started (lists:reverse/2 and
 //!   lists:member/2 trap to themselves with the rest of the list, chunked by reductions left),
 //!   the module prints whether the arguments are a consistent intermediate state instead.
+//! - `by_more`: the same for the unicode conversions (whose `{error | incomplete, _, Rest}`
+//!   must not depend on the chunking), `binary:match/matches/split/replace/copy/list_to_bin`,
+//!   `list_to_tuple`, `tuple_to_list`, `bitstring_to_list`, `list_to_bitstring` and `phash2`.
 //! - `by_fair` (erl with one scheduler, `+S 1`, as we have): while a process runs one long BIF
 //!   on a 5,000,000-element list, a ticker process gets to send many ticks, and
 //!   `process_info(P, current_function)` of a process trapped in `lists:reverse/2`, `'++'/2` or
-//!   `'--'/2` names the BIF.
+//!   `'--'/2` names the BIF. `list_to_tuple` and `tuple_to_list` run to completion in ERTS, so
+//!   only our side of their lines is checked (the ticker runs).
 //! - `by_gc`: a process with a small heap runs the BIFs on large inputs; the results are right
 //!   (compared with erl), and on our VM the process collected while the BIF was trapped (its
 //!   minor collection count grew during the call), so the continuation state survived being
@@ -372,6 +376,18 @@ run(Name, Prep, F, ShowCF) ->
     T ! stop,
     erlang:display({Name, ticks_over_20, N > 20, R, case ShowCF of true -> CF; false -> '-' end}).
 
+%% The same for BIFs that trap here but run to completion in ERTS (so erl's line would differ).
+run_ours(Name, Prep, F) ->
+    Main = self(),
+    W = spawn(fun() -> In = Prep(), Main ! ready, receive go -> ok end, R = F(In), Main ! {done, erlang:phash2(R)} end),
+    receive ready -> ok end,
+    T = spawn(fun() -> receive go -> ticker(Main, 0) end end),
+    W ! go,
+    T ! go,
+    {N, _, _} = wait(W, 0, none),
+    T ! stop,
+    erlang:display({ours_only, Name, ticks_over_20, N > 20}).
+
 main() ->
     N = 5000000,
     Seq = fun() -> lists:seq(1, N) end,
@@ -387,13 +403,34 @@ main() ->
     run(binary_to_list, fun() -> binary:copy(<<1, 2, 3, 4, 5, 6, 7, 8>>, N) end, fun(B) -> binary_to_list(B) end, false),
     run(term_to_binary, Seq, fun(L) -> term_to_binary(L) end, false),
     run(binary_to_term, fun() -> term_to_binary(lists:seq(1, N)) end, fun(B) -> binary_to_term(B) end, false),
+    Text = fun() -> [X rem 1000 + 32 || X <- lists:seq(1, N)] end,
+    run(characters_to_binary, Text, fun(L) -> unicode:characters_to_binary(L) end, false),
+    run(characters_to_list, Text, fun(L) -> unicode:characters_to_list(L) end, false),
+    run(characters_to_list_bin, fun() -> binary:copy(<<"abcd", 16#20AC/utf8>>, N div 7) end,
+        fun(B) -> unicode:characters_to_list(B) end, false),
+    Csv = fun() -> binary:copy(<<"abcdefghi,">>, N div 10) end,
+    run(split, Csv, fun(B) -> binary:split(B, <<",">>, [global]) end, false),
+    run(matches, Csv, fun(B) -> binary:matches(B, [<<",">>, <<"e">>]) end, false),
+    run(copy, fun() -> <<"ab">> end, fun(B) -> binary:copy(B, N) end, false),
+    run(phash2, Seq, fun(L) -> erlang:phash2(L) end, true),
+    run(bitstring_to_list, fun() -> <<(binary:copy(<<1, 2, 3, 4, 5>>, N div 5))/binary, 1:3>> end,
+        fun(B) -> bitstring_to_list(B) end, false),
+    run(list_to_bitstring, fun() -> [<<X:7>> || X <- lists:seq(1, N)] end, fun(L) -> list_to_bitstring(L) end, false),
+    run_ours(list_to_tuple, Seq, fun(L) -> list_to_tuple(L) end),
+    run_ours(tuple_to_list, fun() -> list_to_tuple(lists:seq(1, N)) end, fun(T) -> tuple_to_list(T) end),
     erlang:halt().
 "#;
 
 #[test]
 fn long_bifs_let_others_run() {
     // One scheduler on both sides: interleaving comes from trapping, not from parallelism.
-    compare("by_fair", BY_FAIR, &["+S", "1"], |_| false);
+    let ours_only = |l: &str| l.starts_with("{ours_only,");
+    let Some(ours) = compare("by_fair", BY_FAIR, &["+S", "1"], ours_only) else { return };
+    // BIFs that ERTS runs to completion (so erl's ticker starves) but that trap here.
+    for name in ["list_to_tuple", "tuple_to_list"] {
+        let line = format!("{{ours_only,{name},ticks_over_20,true}}");
+        assert!(ours.lines().any(|l| l == line), "{name} did not let the ticker run:\n{ours}");
+    }
 }
 
 const BY_GC: &str = r#"
@@ -445,6 +482,16 @@ main() ->
     run(t2b, Seq, fun(L) -> term_to_binary(L) end, fun(L, R) -> binary_to_term(R) =:= L end),
     run(b2t, fun() -> term_to_binary([{I, [I]} || I <- lists:seq(1, N)]) end, fun(B) -> binary_to_term(B) end,
         fun(_, R) -> R =:= [{I, [I]} || I <- lists:seq(1, N)] end),
+    run(t2l, fun() -> list_to_tuple(lists:seq(1, N)) end, fun(T) -> tuple_to_list(T) end,
+        fun(_, R) -> R =:= lists:seq(1, N) end),
+    run(bs2l, fun() -> <<(binary:copy(<<7, 8, 9, 10>>, N))/binary, 3:2>> end, fun(B) -> bitstring_to_list(B) end,
+        fun(_, R) -> R =:= lists:append(lists:duplicate(N, [7, 8, 9, 10])) ++ [<<3:2>>] end),
+    run(c2l, fun() -> [<<"ab">>, [X rem 1000 + 32 || X <- lists:seq(1, N)]] end, fun(L) -> unicode:characters_to_list(L) end,
+        fun(L, R) -> R =:= lists:flatten([binary_to_list(hd(L)) | tl(L)]) end),
+    run(c2l_bin, fun() -> binary:copy(<<"ab", 16#20AC/utf8>>, N) end, fun(B) -> unicode:characters_to_list(B) end,
+        fun(_, R) -> R =:= lists:append(lists:duplicate(N, [$a, $b, 16#20AC])) end),
+    run(split, fun() -> binary:copy(<<"abc,">>, N) end, fun(B) -> binary:split(B, <<",">>, [global]) end,
+        fun(_, R) -> R =:= lists:duplicate(N, <<"abc">>) ++ [<<>>] end),
     erlang:halt().
 "#;
 
@@ -454,7 +501,7 @@ fn continuation_state_survives_collections() {
     let Some(ours) = compare("by_gc", BY_GC, &[], is_gc_line) else { return };
     // The BIFs whose state is all terms let the process collect between chunks: on a 233-word
     // heap they must have collected while trapped.
-    for name in ["reverse", "b2l", "b2l_3", "l2b_deep", "io2b_deep", "iosize_deep"] {
+    for name in ["reverse", "b2l", "b2l_3", "l2b_deep", "io2b_deep", "iosize_deep", "t2l", "bs2l", "c2l", "c2l_bin"] {
         let line = ours
             .lines()
             .find(|l| l.starts_with(&format!("{{gcs,{name},")))
@@ -462,4 +509,141 @@ fn continuation_state_survives_collections() {
         let n: u64 = line.trim_end_matches('}').rsplit(',').next().unwrap().parse().unwrap();
         assert!(n > 0, "{name}: no collection while trapped ({line})");
     }
+}
+
+/// The BIFs made to trap after the first ones: unicode, binary module, tuples, bitstrings,
+/// phash2. Unicode rests (`{error | incomplete, Converted, Rest}`) must be erl's whatever the
+/// chunking: the lists are long enough (over 200,000 elements) that ERTS's first chunk is one
+/// unit and the others 40,000, as ours.
+const BY_MORE: &str = r#"
+-module(by_more).
+-export([main/0]).
+
+main() ->
+    N = 250000,
+    Long = lists:seq(1, N),
+    Str = [X rem 1000 + 32 || X <- Long],
+    Latin = [X band 255 || X <- Long],
+    Wide = [X rem 16#10000 + 16#E000 || X <- lists:seq(1, N div 4)] ++ [16#10400 + X || X <- lists:seq(1, 5000)],
+    Deep = lists:foldl(fun(X, A) -> [A, X rem 500 + 32] end, [], lists:seq(1, N div 2)),
+    Chunky = [[<<"héllo wörld €"/utf8>>, X rem 2000, [<<"ab">>]] || X <- lists:seq(1, N div 10)],
+    Utf8Bin = unicode:characters_to_binary(Str),
+    Half = byte_size(Utf8Bin) div 2,
+    {A1, B1} = lists:split(N div 2, Str),
+    UCases = [{str, Str}, {latin, Latin}, {wide, Wide}, {deep, Deep}, {chunky, Chunky},
+              {bin, Utf8Bin}, {bin_list, [Utf8Bin]}, {bins, [Utf8Bin, Utf8Bin | Utf8Bin]},
+              {bad_start, [16#D800 | Str]}, {bad_mid, A1 ++ [-1 | B1]}, {bad_end, Str ++ [16#110000]},
+              {big_mid, A1 ++ [1 bsl 70 | B1]}, {atom_mid, A1 ++ [foo | B1]}, {atom_end, Str ++ foo},
+              {bits_mid, [Utf8Bin, <<1:3>>, Str]},
+              {bin_bad_mid, <<(binary:part(Utf8Bin, 0, Half))/binary, 255, (binary:part(Utf8Bin, Half, 1000))/binary>>},
+              {bin_incomplete, <<Utf8Bin/binary, 16#E2, 16#82>>},
+              {bin_bad_incomplete, <<Utf8Bin/binary, 16#E2, 16#41>>},
+              {list_bin_incomplete, [Str, <<16#E2, 16#82>>]},
+              {list_split_char, [Str, <<16#E2, 16#82>>, <<16#AC, "x">>, Str]},
+              {list_split_bad, [Str, <<16#E2, 16#82>>, 65, Str]},
+              {list_split_bad2, [Str, <<16#E2>>, <<16#82, 16#41>>, Str]},
+              {nested_bad, [[Str, [[Deep, [1, 2, -5, 3]], 4]], 5]},
+              {latin_bin, list_to_binary(Latin)}, {latin_bins, [list_to_binary(Latin), Latin]},
+              {empty, []}, {empty_bin, <<>>}, {atom, foo}],
+    [begin
+         t({c2b, K}, fun() -> unicode:characters_to_binary(V) end),
+         t({c2b_latin1, K}, fun() -> unicode:characters_to_binary(V, latin1) end),
+         t({c2b_3, K}, fun() -> unicode:characters_to_binary(V, unicode, unicode) end),
+         t({c2l, K}, fun() -> unicode:characters_to_list(V) end),
+         t({c2l_latin1, K}, fun() -> unicode:characters_to_list(V, latin1) end)
+     end || {K, V} <- UCases],
+    t(u_rt, fun() -> unicode:characters_to_list(unicode:characters_to_binary(Wide)) =:= Wide end),
+    t(u_rt_deep, fun() -> unicode:characters_to_list(Deep) =:= lists:flatten(Deep) end),
+
+    %% binary:match/matches/split/replace/copy/list_to_bin
+    M = 400000,
+    Bin = binary:copy(<<"abcdefghij, klmnop; qrstu">>, M div 25),
+    Sz = byte_size(Bin),
+    <<_:3, UBin:Sz/binary, _:5>> = <<0:3, Bin/binary, 0:5>>,
+    NoSep = binary:copy(<<"x">>, M),
+    Pats = [{one, <<", ">>}, {many, [<<", ">>, <<"; ">>, <<"klm">>, <<"k">>]}, {aa, <<"aa">>}, {aas, [<<"aa">>, <<"aaa">>]}],
+    Subjects = [{bin, Bin}, {ubin, UBin}, {nosep, NoSep}, {tail, <<NoSep/binary, ", end">>},
+                {aa, binary:copy(<<"a">>, M + 1)}, {empty, <<>>}],
+    [begin
+         t({match, SK, PK}, fun() -> binary:match(S, P) end),
+         t({matches, SK, PK}, fun() -> binary:matches(S, P) end),
+         t({matches_scope, SK, PK}, fun() -> binary:matches(S, P, [{scope, {byte_size(S) div 3, byte_size(S) div 2}}]) end),
+         t({split, SK, PK}, fun() -> binary:split(S, P) end),
+         t({split_g, SK, PK}, fun() -> binary:split(S, P, [global]) end),
+         t({split_trim, SK, PK}, fun() -> binary:split(S, P, [global, trim_all | [{scope, {7, byte_size(S) - 14}} || byte_size(S) > 14]]) end),
+         t({replace, SK, PK}, fun() -> binary:replace(S, P, <<"=">>, [global]) end)
+     end || {SK, S} <- Subjects, {PK, P} <- Pats],
+    t(match_cp, fun() -> binary:matches(Bin, binary:compile_pattern([<<"op">>, <<"p;">>])) end),
+    t(match_badpat, fun() -> binary:match(Bin, <<>>) end),
+    t(match_badscope, fun() -> binary:match(Bin, <<"a">>, [{scope, {0, Sz + 1}}]) end),
+    t(split_bits, fun() -> binary:split(<<1:3>>, <<"a">>) end),
+    t(matches_atom, fun() -> binary:matches(foo, <<"a">>) end),
+    t(copy, fun() -> binary:copy(Bin, 5) end),
+    t(copy_u, fun() -> binary:copy(UBin, 3) =:= binary:copy(Bin, 3) end),
+    t(copy_small, fun() -> binary:copy(<<"ab">>, 1000000) end),
+    t(copy_0, fun() -> binary:copy(Bin, 0) end),
+    t(copy_empty, fun() -> binary:copy(<<>>, 1000000) end),
+    t(copy_bits, fun() -> binary:copy(<<1:3>>, 2) end),
+    t(copy_neg, fun() -> binary:copy(Bin, -1) end),
+    Bytes = [X band 255 || X <- lists:seq(1, M)],
+    t(l2bin, fun() -> binary:list_to_bin(Bytes) end),
+    t(l2bin_bad_end, fun() -> binary:list_to_bin(Bytes ++ [256]) end),
+    t(l2bin_bad_mid, fun() -> binary:list_to_bin([Bytes, foo, Bytes]) end),
+    t(l2bin_atom, fun() -> binary:list_to_bin(foo) end),
+
+    %% list_to_tuple/1, tuple_to_list/1
+    LongM = lists:seq(1, M),
+    Tup = list_to_tuple(LongM),
+    t(l2t, fun() -> T = list_to_tuple(LongM), {tuple_size(T), element(M, T), erlang:phash2(T)} end),
+    t(l2t_eq, fun() -> list_to_tuple(LongM) =:= Tup end),
+    t(l2t_elem, fun() -> T = list_to_tuple([{X} || X <- LongM]), {element(1, T), element(M, T), element(M div 2, T)} end),
+    t(l2t_end, fun() -> list_to_tuple(LongM ++ foo) end),
+    t(l2t_mid, fun() -> list_to_tuple(lists:seq(1, M div 2) ++ bar) end),
+    t(l2t_start, fun() -> list_to_tuple([1 | x]) end),
+    t(l2t_atom, fun() -> list_to_tuple(x) end),
+    t(l2t_empty, fun() -> list_to_tuple([]) end),
+    t(l2t_apply, fun() -> apply(erlang, list_to_tuple, [LongM ++ foo]) end),
+    t(t2l, fun() -> tuple_to_list(Tup) end),
+    t(t2l_eq, fun() -> tuple_to_list(Tup) =:= LongM end),
+    t(t2l_empty, fun() -> tuple_to_list({}) end),
+    t(t2l_atom, fun() -> tuple_to_list(x) end),
+
+    %% bitstring_to_list/1, list_to_bitstring/1
+    B4 = binary:copy(<<1, 2, 3, 250>>, M),
+    Bits = <<B4/binary, 5:3>>,
+    <<_:5, UBits/bitstring>> = <<0:5, Bits/bitstring>>,
+    t(bs2l, fun() -> bitstring_to_list(Bits) end),
+    t(bs2l_last, fun() -> lists:last(bitstring_to_list(Bits)) end),
+    t(bs2l_u, fun() -> bitstring_to_list(UBits) =:= bitstring_to_list(Bits) end),
+    t(bs2l_bin, fun() -> bitstring_to_list(B4) end),
+    t(bs2l_small, fun() -> bitstring_to_list(<<1:3>>) end),
+    t(bs2l_atom, fun() -> bitstring_to_list(x) end),
+    Bl = [<<X:7>> || X <- lists:seq(1, M div 4)],
+    t(l2bs, fun() -> B = list_to_bitstring(Bl), {bit_size(B), erlang:phash2(B)} end),
+    t(l2bs_mix, fun() -> B = list_to_bitstring([Bl, 1, <<2:1>>, [B4], 255 | <<1:5>>]), {bit_size(B), erlang:phash2(B)} end),
+    t(l2bs_eq, fun() -> list_to_bitstring([B4 | <<5:3>>]) =:= Bits end),
+    t(l2bs_bad_end, fun() -> list_to_bitstring([Bl, 256]) end),
+    t(l2bs_bad_mid, fun() -> list_to_bitstring([Bl, foo, Bl]) end),
+    t(l2bs_imp, fun() -> list_to_bitstring(Bl ++ x) end),
+    t(l2bs_atom, fun() -> list_to_bitstring(x) end),
+    t(l2bs_empty, fun() -> list_to_bitstring([]) end),
+    t(l2bs_one, fun() -> list_to_bitstring([<<1:3>>]) end),
+
+    %% phash2/1,2 (the summaries above hash with it too)
+    HTerms = [{bytes, Bytes}, {bytes_odd, [7 | Bytes]}, {ints, LongM},
+              {mixed, [case X rem 7 of 0 -> 300; 1 -> a; _ -> X band 255 end || X <- LongM]},
+              {imp, Bytes ++ foo}, {deep, lists:foldl(fun(X, A) -> [A | X] end, [], lists:seq(1, M div 5))},
+              {nested, [{X, [X], <<X:32>>, #{X => [X]}, float(X)} || X <- lists:seq(1, M div 10)]},
+              {map, maps:from_list([{X, integer_to_list(X)} || X <- lists:seq(1, M div 10)])},
+              {bin, B4}, {tuple, Tup}],
+    [t({phash2, K}, fun() -> {erlang:phash2(V), erlang:phash2(V, 1000), erlang:phash2(V, 1 bsl 32)} end) || {K, V} <- HTerms],
+    t(phash2_range0, fun() -> erlang:phash2(LongM, 0) end),
+    t(phash2_range_atom, fun() -> erlang:phash2(LongM, a) end),
+    erlang:halt().
+"#;
+
+#[test]
+fn more_values_and_errors_match_erl() {
+    let src = format!("{}{}", BY_MORE, HELPERS);
+    compare("by_more", &src, &[], |_| false);
 }
