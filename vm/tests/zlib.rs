@@ -11,7 +11,8 @@
 //!    Huffman blocks, its flush markers and headers) are inflated by `zl_inflate` on erl and on
 //!    beamos in several ways (one shot, safeInflate chunk by chunk, input in pieces of 1, 7
 //!    and 5000 bytes, inflateChunk with a 3000-byte buffer, window contents, checksums); every
-//!    line must be the same. `zl_check` must also pass on beamos.
+//!    line must be the same. `zl_check` must also pass on beamos. Compressed external term
+//!    format (`term_to_binary(T, [compressed])`) crosses over the same way.
 //! 3. Corrupt input: `zl_inflate:corrupt/0` mutates the smaller of erl's streams (bit flips,
 //!    replaced, inserted and dropped bytes, truncation; a deterministic generator in Erlang)
 //!    and inflates each mutant; results and errors must match erl's line for line.
@@ -68,7 +69,14 @@ cases() ->
         ++ [mk({opts, default, W, M, default}, {stream, inflate_bits(W), none}, S,
                deflate_all(S, default, W, M, default))
             || W <- [-12, 8, 10, 25], M <- [1, 9]],
-    Simple ++ Options ++ flushes() ++ dicts() ++ params() ++ resets() ++ iolists().
+    Simple ++ Options ++ flushes() ++ dicts() ++ params() ++ resets() ++ iolists() ++ etf().
+
+%% term_to_binary(T, [compressed]): binary_to_term must give T back.
+etf() ->
+    [begin
+         T = {etf, text(N), lists:seq(1, N), rand_bytes(N, N)},
+         mk({etf, N, L}, {b2t}, term_to_binary(T), term_to_binary(T, [{compressed, L}]))
+     end || N <- [10, 300, 5000], L <- [1, 6, 9]].
 
 %% zlib makes windowBits 8 into 9 for deflate.
 inflate_bits(8) -> 9;
@@ -170,7 +178,8 @@ inflate({uncompress}, B) -> zlib:uncompress(B);
 inflate({unzip}, B) -> zlib:unzip(B);
 inflate({gunzip}, B) -> zlib:gunzip(B);
 inflate({stream, W, Dict}, B) -> stream(W, Dict, B, true);
-inflate({prefix, W, Dict}, B) -> stream(W, Dict, B, false).
+inflate({prefix, W, Dict}, B) -> stream(W, Dict, B, false);
+inflate({b2t}, B) -> term_to_binary(binary_to_term(B)).
 
 stream(W, Dict, B, End) ->
     Z = zlib:open(),
@@ -194,6 +203,8 @@ main() -> [exact(C) || C <- zl_cases:cases()], ok.
 
 res(F) -> try F() catch C:R -> {C, R} end.
 
+exact({Name, {b2t} = How, _Size, _Crc, Bin}) ->
+    erlang:display({Name, {oneshot, res(fun() -> Out = zl_check:inflate(How, Bin), {byte_size(Out), erlang:crc32(Out)} end)}});
 exact({Name, How, _Size, _Crc, Bin}) ->
     D = fun(X) -> erlang:display({Name, X}) end,
     P = params(How),
@@ -286,10 +297,12 @@ mutant(I, {Name, How, _, _, Bin}) ->
               4 -> drop(Bin, Pos, 1 + (S3 bsr 4) rem 4);
               5 -> flip(flip(Bin, Pos, 1 bsl ((S3 bsr 4) rem 8)), (Pos * 3 + 5) rem max(1, Sz), 16)
           end,
-    P = params(How),
     erlang:display({I, Name,
                     res(fun() -> Out = zl_check:inflate(How, Bad), {byte_size(Out), erlang:crc32(Out)} end),
-                    res(fun() -> safe(P, Bad) end)}).
+                    case How of
+                        {b2t} -> b2t;
+                        _ -> res(fun() -> safe(params(How), Bad) end)
+                    end}).
 
 flip(B, _, _) when byte_size(B) =:= 0 -> B;
 flip(B, Pos, Mask) ->
