@@ -157,6 +157,9 @@ pub enum Instr {
     TryCaseEnd { value: Src },
     CallFun { arity: u32 },
     CallFun2 { arity: u32, fun: Src },
+    /// `call_fun`/`call_fun2` followed by `deallocate; return`: a tail call (as ERTS's loader
+    /// makes `i_call_fun_last`), so loops through funs run in constant stack.
+    CallFunLast { arity: u32, fun: Option<Src>, dealloc: u32 },
     MakeFun { entry: &'static FunEntry, dst: Dst, free: Box<[Src]> },
     Apply { arity: u32, dealloc: Option<u32> },
     Try { y: u32, handler: Label, index: u32 },

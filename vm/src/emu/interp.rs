@@ -580,6 +580,31 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     }
                 }
             }
+            Instr::CallFunLast { arity, fun, dealloc } => {
+                // Read the fun before the frame (which may hold it) goes.
+                let f = match fun {
+                    Some(s) => read(p, x, *s),
+                    None => x[*arity as usize],
+                };
+                deallocate(p, *dealloc);
+                match call_fun(vm, p, x, f, *arity, &mut reds) {
+                    Ok(target) => {
+                        charge!(*arity, target);
+                        ip = target;
+                    }
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
+                    Err(CallEnd::Raise(r)) => raise!(r),
+                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Outcome::Yield;
+                    }
+                }
+            }
             Instr::CallFun2 { arity, fun } => {
                 let f = read(p, x, *fun);
                 p.cp = ip;

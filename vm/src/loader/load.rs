@@ -36,6 +36,8 @@ struct Loader<'a> {
     module: Term,
     code: Vec<Instr>,
     labels: HashMap<u32, usize>,
+    /// Code position of the most recent label (labels come in code order).
+    last_label_at: Option<usize>,
     functions: Vec<FunctionInfo>,
     line_marks: Vec<(u32, u32)>,
     op_index: usize,
@@ -60,6 +62,7 @@ pub fn load(vm: &Vm, bytes: &[u8]) -> Result<(Module, Vec<(Term, u32, usize)>), 
         module,
         code: Vec::with_capacity(bf.code.ops.len()),
         labels: HashMap::new(),
+        last_label_at: None,
         functions: Vec::new(),
         line_marks: Vec::new(),
         op_index: 0,
@@ -250,6 +253,7 @@ impl Loader<'_> {
             op::LABEL => {
                 let n = u!(0);
                 self.labels.insert(n, self.code.len());
+                self.last_label_at = Some(self.code.len());
                 return Ok(());
             }
             op::LINE => {
@@ -338,7 +342,26 @@ impl Loader<'_> {
                 Instr::InitYregs { regs: regs.into() }
             }
             op::DEALLOCATE => Instr::Deallocate { n: u!(0) },
-            op::RETURN => Instr::Return,
+            op::RETURN => {
+                // call_fun + deallocate + return (no label in between) is a tail call.
+                let n = self.code.len();
+                let unlabelled = n >= 2 && self.last_label_at.is_none_or(|at| at + 2 <= n);
+                if unlabelled {
+                    if let Instr::Deallocate { n: dealloc } = self.code[n - 1] {
+                        let last = match &self.code[n - 2] {
+                            Instr::CallFun { arity } => Some(Instr::CallFunLast { arity: *arity, fun: None, dealloc }),
+                            Instr::CallFun2 { arity, fun } => Some(Instr::CallFunLast { arity: *arity, fun: Some(*fun), dealloc }),
+                            _ => None,
+                        };
+                        if let Some(i) = last {
+                            self.code.truncate(n - 2);
+                            self.code.push(i);
+                            return Ok(());
+                        }
+                    }
+                }
+                Instr::Return
+            }
             op::SEND => Instr::Send,
             op::REMOVE_MESSAGE => Instr::RemoveMessage,
             op::TIMEOUT => Instr::Timeout,
