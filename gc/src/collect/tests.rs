@@ -205,3 +205,45 @@ fn hamt_maps_survive_collections_and_copies() {
         assert_eq!(Term(*hp.add(3)).cons_parts(), (Term::small(1), Term::small(10)));
     }
 }
+
+/// A `{}` object on a heap (header word 0) must not derail the scans: it becomes the static
+/// empty tuple, and the objects after it survive intact, in minor and major collections and in
+/// message copies. (A zero header used to be read as a moved cons cell.)
+#[test]
+fn empty_tuple_objects_do_not_derail_scans() {
+    for full in [false, true] {
+        let mut h = Heap::new(GcSettings::default());
+        let mut list = Term::NIL;
+        for i in 1..=200 {
+            // A stray heap `{}` (built by hand: the VM's builders never make one) in every
+            // element, between the cons cell and a 2-tuple.
+            let p = h.alloc(1);
+            // SAFETY: one fresh word.
+            unsafe { *p = 0 };
+            let empty = Term::boxed_ptr(p);
+            let t = tuple(&mut h, &[Term::small(i), Term::small(i * 2)]);
+            let pair = tuple(&mut h, &[empty, t]);
+            list = cons(&mut h, pair, list);
+        }
+        gc(&mut h, &mut list, full);
+        let (copy, _frag) = copy_to_fragment(list);
+        for root in [list, copy] {
+            let mut t = root;
+            let mut i = 200;
+            while t.is_list() {
+                // SAFETY: a live list of {{}, {I, 2I}} built above.
+                unsafe {
+                    let (hd, tl) = t.cons_parts();
+                    let e = hd.ptr();
+                    assert_eq!(Term(*e.add(1)), Term::empty_tuple());
+                    let inner = Term(*e.add(2)).ptr();
+                    assert_eq!(Term(*inner.add(1)).small_value(), i);
+                    assert_eq!(Term(*inner.add(2)).small_value(), i * 2);
+                    t = tl;
+                }
+                i -= 1;
+            }
+            assert_eq!(i, 0);
+        }
+    }
+}
