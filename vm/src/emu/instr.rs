@@ -24,6 +24,51 @@ pub enum Dst {
     Y(u32),
 }
 
+/// The operators [`Instr::Arith`] runs inline on small integers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Band,
+    Bor,
+    Bxor,
+}
+
+impl ArithOp {
+    pub fn from_name(name: &str) -> Option<ArithOp> {
+        Some(match name {
+            "+" => ArithOp::Add,
+            "-" => ArithOp::Sub,
+            "*" => ArithOp::Mul,
+            "div" => ArithOp::Div,
+            "rem" => ArithOp::Rem,
+            "band" => ArithOp::Band,
+            "bor" => ArithOp::Bor,
+            "bxor" => ArithOp::Bxor,
+            _ => return None,
+        })
+    }
+
+    /// The result for two small integers, if it is a small integer (None: ask the BIF, which
+    /// also raises badarith for a zero divisor).
+    #[inline(always)]
+    pub fn small(self, i: i64, j: i64) -> Option<i64> {
+        match self {
+            ArithOp::Add => Some(i + j),
+            ArithOp::Sub => Some(i - j),
+            ArithOp::Mul => i.checked_mul(j),
+            ArithOp::Div => (j != 0).then(|| i / j),
+            ArithOp::Rem => (j != 0).then(|| i % j),
+            ArithOp::Band => Some(i & j),
+            ArithOp::Bor => Some(i | j),
+            ArithOp::Bxor => Some(i ^ j),
+        }
+    }
+}
+
 /// A code address: an index during loading, a pointer after [`crate::loader::load`] fixes it.
 /// 0 means "no label" (fail by raising instead of jumping).
 pub type Label = usize;
@@ -87,9 +132,9 @@ pub enum Instr {
     CallExtOnly { arity: u32, export: &'static Export },
     Bif { bif: BifFn, fail: Label, args: Box<[Src]>, dst: Dst, export: &'static Export },
     GcBif { bif: BifFn, fail: Label, live: u32, args: Box<[Src]>, dst: Dst, export: &'static Export },
-    /// `gc_bif` of `erlang:'+'/2` or `'-'/2`: small integers inline, anything else through
-    /// the BIF (which never collects or traps).
-    AddSub { sub: bool, fail: Label, a: Src, b: Src, dst: Dst, export: &'static Export },
+    /// `gc_bif` of an integer operator (`+ - * div rem band bor bxor`): small integers
+    /// inline, anything else through the BIF (which never collects or traps).
+    Arith { op: ArithOp, fail: Label, a: Src, b: Src, dst: Dst, export: &'static Export },
     /// The trap stub of a BIF: calls the process's pending continuation of `export` (never in
     /// module code; see `emu::trap`).
     TrapResume { export: &'static Export },
@@ -239,7 +284,7 @@ impl Instr {
         use Instr::*;
         match self {
             Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
-            Bif { fail, .. } | GcBif { fail, .. } | AddSub { fail, .. } => f(fail),
+            Bif { fail, .. } | GcBif { fail, .. } | Arith { fail, .. } => f(fail),
             LoopRec { fail, .. } => f(fail),
             LoopRecEnd { target } | Wait { target } | WaitTimeout { target, .. } | Jump { target } => f(target),
             IsLt { fail, .. } | IsGe { fail, .. } | IsEq { fail, .. } | IsNe { fail, .. } | IsEqExact { fail, .. }

@@ -257,12 +257,12 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     Err(e) => bif_fail!(e, *fail, export, &a[..n]),
                 }
             }
-            Instr::AddSub { sub, fail, a, b, dst, export } => {
+            Instr::Arith { op, fail, a, b, dst, export } => {
                 let (va, vb) = (read(p, x, *a), read(p, x, *b));
                 if let (Some(i), Some(j)) = (va.as_small(), vb.as_small()) {
-                    // Two 60-bit smalls never overflow an i64; the result may need a bignum.
-                    let r = if *sub { i - j } else { i + j };
-                    if let Some(t) = Term::try_small(r) {
+                    // Two 60-bit smalls never overflow an i64 for + and -; the result may need
+                    // a bignum, which the BIF makes.
+                    if let Some(t) = op.small(i, j).and_then(Term::try_small) {
                         write(p, x, *dst, t);
                         continue;
                     }
@@ -270,10 +270,9 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 let args = [va, vb];
                 let r = {
                     let mut ctx = Ctx { proc: p, vm };
-                    if *sub {
-                        bif::arith::sub(&mut ctx, &args)
-                    } else {
-                        bif::arith::add(&mut ctx, &args)
+                    match export.bif {
+                        Some(f) => f(&mut ctx, &args),
+                        None => Err(Exc::Error(am::BADARG)), // unreachable: operators are BIFs
                     }
                 };
                 match r {

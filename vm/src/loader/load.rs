@@ -314,9 +314,9 @@ impl Loader<'_> {
                 for i in 0..n {
                     args.push(s!(3 + i));
                 }
-                let name = crate::atom::name(e.function);
-                if e.module == crate::atom::am::ERLANG && n == 2 && (name == "+" || name == "-") {
-                    Instr::AddSub { sub: name == "-", fail: l!(0), a: args[0], b: args[1], dst: d!(3 + n), export: e }
+                let op = crate::emu::instr::ArithOp::from_name(crate::atom::name(e.function));
+                if let (true, 2, Some(op)) = (e.module == crate::atom::am::ERLANG, n, op) {
+                    Instr::Arith { op, fail: l!(0), a: args[0], b: args[1], dst: d!(3 + n), export: e }
                 } else {
                     Instr::GcBif { bif: self.bif_of(e), fail: l!(0), live: u!(1), args: args.into(), dst: d!(3 + n), export: e }
                 }
