@@ -146,6 +146,39 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
         }};
     }
 
+    /// Continues after a call: at the callee, or at the continuation with a BIF's value in
+    /// x0; `tail` marks a tail call (its BIF frames and errors as ERTS reports them).
+    macro_rules! after_call {
+        ($call:expr, $arity:expr, $tail:expr) => {{
+            let tail: bool = $tail;
+            match $call {
+                Ok(target) => {
+                    if tail {
+                        trap::note_tail_call(p, target, ip);
+                    }
+                    charge!($arity, target);
+                    ip = target;
+                }
+                Err(CallEnd::Value) => {
+                    ip = p.cp;
+                    p.cp = core::ptr::null();
+                }
+                Err(CallEnd::Raise(mut r)) => {
+                    if tail {
+                        tail_called(&mut r);
+                    }
+                    raise!(r)
+                }
+                Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
+                Err(CallEnd::Yield) => {
+                    p.ip = p.cp;
+                    p.saved_x.push(x[0]);
+                    return Outcome::Yield;
+                }
+            }
+        }};
+    }
+
     loop {
         // SAFETY: ip always points at an instruction of a loaded module (labels and
         // continuation pointers are resolved at load time; modules are never freed while
@@ -174,69 +207,15 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
             Instr::CallExt { arity, export } => {
                 p.cp = ip;
-                match call_export(vm, p, x, export, *arity, &mut reds) {
-                    Ok(target) => {
-                        charge!(*arity, target);
-                        ip = target;
-                    }
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(r)) => raise!(r),
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, false)
             }
             Instr::CallExtLast { arity, export, dealloc } => {
                 deallocate(p, *dealloc);
-                match call_export(vm, p, x, export, *arity, &mut reds) {
-                    Ok(target) => {
-                        trap::note_tail_call(p, target, ip);
-                        charge!(*arity, target);
-                        ip = target;
-                    }
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(mut r)) => {
-                        tail_called(&mut r);
-                        raise!(r)
-                    }
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, true)
             }
-            Instr::CallExtOnly { arity, export } => match call_export(vm, p, x, export, *arity, &mut reds) {
-                Ok(target) => {
-                    trap::note_tail_call(p, target, ip);
-                    charge!(*arity, target);
-                    ip = target;
-                }
-                Err(CallEnd::Value) => {
-                    ip = p.cp;
-                    p.cp = core::ptr::null();
-                }
-                Err(CallEnd::Raise(mut r)) => {
-                    tail_called(&mut r);
-                    raise!(r)
-                }
-                Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                Err(CallEnd::Yield) => {
-                    p.ip = p.cp;
-                    p.saved_x.push(x[0]);
-                    return Outcome::Yield;
-                }
-            },
+            Instr::CallExtOnly { arity, export } => {
+                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, true)
+            }
             Instr::Bif { bif, fail, args, dst, export } => {
                 let mut a = [Term::NIL; 4];
                 for (i, s) in args.iter().enumerate() {
@@ -561,23 +540,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             Instr::CallFun { arity } => {
                 let fun = x[*arity as usize];
                 p.cp = ip;
-                match call_fun(vm, p, x, fun, *arity, &mut reds) {
-                    Ok(target) => {
-                        charge!(*arity, target);
-                        ip = target;
-                    }
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(r)) => raise!(r),
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                after_call!(call_fun(vm, p, x, fun, *arity, &mut reds), *arity, false)
             }
             Instr::CallFunLast { arity, fun, dealloc } => {
                 // Read the fun before the frame (which may hold it) goes.
@@ -586,44 +549,14 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     None => x[*arity as usize],
                 };
                 deallocate(p, *dealloc);
-                match call_fun(vm, p, x, f, *arity, &mut reds) {
-                    Ok(target) => {
-                        charge!(*arity, target);
-                        ip = target;
-                    }
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(r)) => raise!(r),
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                // Not marked as a tail call (unlike call_ext_last): BIF traces through a fun
+                // in tail position keep what they showed before the fusion.
+                after_call!(call_fun(vm, p, x, f, *arity, &mut reds), *arity, false)
             }
             Instr::CallFun2 { arity, fun } => {
                 let f = read(p, x, *fun);
                 p.cp = ip;
-                match call_fun(vm, p, x, f, *arity, &mut reds) {
-                    Ok(target) => {
-                        charge!(*arity, target);
-                        ip = target;
-                    }
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(r)) => raise!(r),
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                after_call!(call_fun(vm, p, x, f, *arity, &mut reds), *arity, false)
             }
             Instr::MakeFun { entry, dst, free } => {
                 let mut v: Vec<Term> = Vec::with_capacity(free.len());
@@ -645,31 +578,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     error!(am::BADARG);
                 }
                 let export = vm.code.export(m, f, *arity);
-                match call_export(vm, p, x, export, *arity, &mut reds) {
-                    Ok(target) => {
-                        if dealloc.is_some() {
-                            trap::note_tail_call(p, target, ip);
-                        }
-                        charge!(*arity, target);
-                        ip = target;
-                    }
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(mut r)) => {
-                        if dealloc.is_some() {
-                            tail_called(&mut r);
-                        }
-                        raise!(r)
-                    }
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, dealloc.is_some())
             }
             Instr::Send => {
                 let (to, msg) = (x[0], x[1]);
