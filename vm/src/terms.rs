@@ -203,7 +203,7 @@ pub fn float_value(t: Term) -> Option<f64> {
 // ---------------------------------------------------------------- integers
 
 /// An integer read from a term.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Int {
     Small(i64),
     Big(BigInt),
@@ -516,6 +516,18 @@ pub fn ref_id(t: Term) -> Option<u128> {
     } else {
         None
     }
+}
+
+/// A reference that names a VM object (an ETS table, prepared code, ...): `tag` in the high
+/// 64 bits of its id (never set in `make_ref` ids), the object's number in the low ones.
+pub fn tagged_reference(h: &mut impl Alloc, tag: u64, n: u64) -> Term {
+    reference(h, (tag as u128) << 64 | n as u128)
+}
+
+/// The number in a [`tagged_reference`] with `tag`, if `t` is one.
+pub fn tagged_ref_number(t: Term, tag: u64) -> Option<u64> {
+    let id = ref_id(t)?;
+    ((id >> 64) as u64 == tag).then_some(id as u64)
 }
 
 /// Allocation of one term into a heap: deep copy (for literals that must not be shared).

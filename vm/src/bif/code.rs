@@ -84,11 +84,10 @@ fn spawn_system_process_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 /// Prepared-code references carry this tag above their id.
-const PREP_TAG: u128 = 0x5052_4550 << 64;
+const PREP_TAG: u64 = 0x5052_4550;
 
 fn prepared_id(t: Term) -> Option<u64> {
-    let id = terms::ref_id(t)?;
-    (id & !((1u128 << 64) - 1) == PREP_TAG).then_some(id as u64)
+    terms::tagged_ref_number(t, PREP_TAG)
 }
 
 fn error(ctx: &mut Ctx, why: Term) -> BifResult {
@@ -104,7 +103,7 @@ fn prepare_loading_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     match crate::loader::load(ctx.vm, &bytes) {
         Ok((m, exports)) if m.name == module => {
             let id = ctx.vm.prepare(m, exports);
-            Ok(terms::reference(ctx.heap(), PREP_TAG | id as u128))
+            Ok(terms::tagged_reference(ctx.heap(), PREP_TAG, id))
         }
         // The file defines another module: badfile, as ERTS.
         _ => error(ctx, am::BADFILE),

@@ -64,10 +64,10 @@ fn name_opt(t: Term) -> Option<&'static str> {
 }
 
 /// Table references carry this tag above the table id.
-const TID_TAG: u128 = 0x4554_5321 << 64;
+const TID_TAG: u64 = 0x4554_5321;
 
 fn tid_term(ctx: &mut Ctx, id: u64) -> Term {
-    terms::reference(ctx.heap(), TID_TAG | id as u128)
+    terms::tagged_reference(ctx.heap(), TID_TAG, id)
 }
 
 fn end_of_table() -> Term {
@@ -79,11 +79,7 @@ fn table(ctx: &Ctx, t: Term) -> Option<TableRef> {
     if t.is_atom() {
         return ctx.vm.ets.by_name(t);
     }
-    let id = terms::ref_id(t)?;
-    if id & !((1u128 << 64) - 1) != TID_TAG {
-        return None;
-    }
-    ctx.vm.ets.by_id(id as u64)
+    ctx.vm.ets.by_id(terms::tagged_ref_number(t, TID_TAG)?)
 }
 
 #[derive(PartialEq)]
@@ -977,7 +973,7 @@ pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
             Some((h, data)) if h != pid && vm.is_alive(h) => {
                 t.owner = h;
                 let mut f = beamos_gc::heap::Fragment::with_capacity(beamos_gc::collect::size_of_term(data) + 16);
-                let tid = if t.named { t.name } else { terms::reference(&mut f, TID_TAG | t.id as u128) };
+                let tid = if t.named { t.name } else { terms::tagged_reference(&mut f, TID_TAG, t.id) };
                 let d = terms::copy_into(&mut f, data);
                 let msg = terms::tuple(&mut f, &[atom::atom("ETS-TRANSFER"), tid, pid, d]);
                 vm.send_signal(h, crate::process::Signal::Message(msg, Some(f)));
