@@ -518,7 +518,7 @@ fn integer_to_binary_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn parse_int(ctx: &mut Ctx, s: &[u8], base: Term) -> BifResult {
     let Some(b) = base.as_small().filter(|b| (2..=36).contains(b)) else { return super::badarg_r() };
     match numfmt::parse_integer(s, b as u32) {
-        Some(v) => Ok(super::string::int_value_term(ctx, &v)),
+        Some(v) => Ok(terms::int_term(ctx.heap(), &v)),
         None => super::badarg_r(),
     }
 }

@@ -88,16 +88,9 @@ fn uint(ctx: &mut Ctx, v: u64) -> Term {
     terms::int_from_i128(ctx.heap(), v as i128)
 }
 
-fn u32_arg(t: Term) -> Result<u32, super::Exc> {
-    terms::int_value(t)
-        .and_then(|i| i.to_big().try_into().ok())
-        .ok_or(super::badarg())
-}
-
-fn u64_arg(t: Term) -> Result<u64, super::Exc> {
-    terms::int_value(t)
-        .and_then(|i| i.to_big().try_into().ok())
-        .ok_or(super::badarg())
+/// An integer argument that fits `T` (u32 checksums, u64 lengths), else badarg.
+fn uint_arg<T: TryFrom<num_bigint::BigInt>>(t: Term) -> Result<T, super::Exc> {
+    terms::int_value(t).and_then(|i| i.to_big().try_into().ok()).ok_or(super::badarg())
 }
 
 // ---------------------------------------------------------------- crc32 (zlib's, reflected)
@@ -176,13 +169,13 @@ fn crc32_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 fn crc32_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let crc = u32_arg(a[0])?;
+    let crc = uint_arg::<u32>(a[0])?;
     let data = iodata(a[1])?;
     Ok(uint(ctx, crc32_update(crc, &data) as u64))
 }
 
 fn crc32_combine_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let (c1, c2, len) = (u32_arg(a[0])?, u32_arg(a[1])?, u64_arg(a[2])?);
+    let (c1, c2, len) = (uint_arg::<u32>(a[0])?, uint_arg::<u32>(a[1])?, uint_arg::<u64>(a[2])?);
     Ok(uint(ctx, crc32_combine(c1, c2, len) as u64))
 }
 
@@ -231,13 +224,13 @@ fn adler32_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 fn adler32_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let adler = u32_arg(a[0])?;
+    let adler = uint_arg::<u32>(a[0])?;
     let data = iodata(a[1])?;
     Ok(uint(ctx, adler32_update(adler, &data) as u64))
 }
 
 fn adler32_combine_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let (a1, a2, len) = (u32_arg(a[0])?, u32_arg(a[1])?, u64_arg(a[2])?);
+    let (a1, a2, len) = (uint_arg::<u32>(a[0])?, uint_arg::<u32>(a[1])?, uint_arg::<u64>(a[2])?);
     Ok(uint(ctx, adler32_combine(a1, a2, len) as u64))
 }
 

@@ -18,13 +18,9 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write};
 use num_bigint::{BigInt, BigUint, Sign};
 
-/// An integer result: `Small` whenever the value fits in an `i64`, `Big` otherwise
-/// (so `Big` never holds a value that fits in `i64`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IntValue {
-    Small(i64),
-    Big(BigInt),
-}
+/// An integer result (the VM's [`crate::terms::Int`]): here `Small` whenever the value fits
+/// in an `i64`, `Big` otherwise (so `Big` never holds a value that fits in `i64`).
+pub use crate::terms::Int as IntValue;
 
 /// The formats of `float_to_list/2` once its option list is resolved.
 ///

@@ -8,7 +8,7 @@
 use alloc::vec::Vec;
 use beamos_gc::Term;
 
-use super::numfmt::{self, IntValue};
+use super::numfmt;
 use super::{bif, BifEntry, BifResult, Ctx};
 use crate::atom::{self, am};
 use crate::terms;
@@ -39,13 +39,6 @@ pub fn low_byte_list(t: Term) -> Option<Vec<u8>> {
     end.is_nil().then_some(bytes)
 }
 
-pub fn int_value_term(ctx: &mut Ctx, v: &IntValue) -> Term {
-    match v {
-        IntValue::Small(i) => terms::int(ctx.heap(), *i),
-        IntValue::Big(b) => terms::bignum(ctx.heap(), b),
-    }
-}
-
 fn error(ctx: &mut Ctx, why: Term) -> BifResult {
     Ok(terms::tuple(ctx.heap(), &[am::ERROR, why]))
 }
@@ -69,7 +62,7 @@ fn list_to_integer_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return error(ctx, atom::atom("no_integer"));
     }
     let Some(v) = numfmt::parse_integer(&s[..n + d], 10) else { return error(ctx, atom::atom("no_integer")) };
-    let i = int_value_term(ctx, &v);
+    let i = terms::int_term(ctx.heap(), &v);
     Ok(terms::tuple(ctx.heap(), &[i, tails[n + d - 1]]))
 }
 
