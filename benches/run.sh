@@ -1,24 +1,11 @@
 #!/usr/bin/env bash
-# Runs every benches/erl/bench_*.erl on erl and on beamos in the same run and prints the
-# fastest-of-5 time of each (workload only, VM startup excluded) and beamos/erl as a ratio
-# (below 1 is faster than erl). Both VMs must compute the same result (phash2 compared).
-#   bash benches/run.sh [path/to/beamos]
+# Builds the release binaries, then runs every benches/erl/bench_*.erl on erl and on beamos in
+# the same run: min and median wall time (VM startup excluded), beamos/erl ratios, their
+# geometric mean, peak RSS, boot time and process memory; JSON in target/bench/results.json.
+#   bash benches/run.sh [--reps N] [--filter SUBSTR] [--size small|full] [--callgrind] ...
+# (beamos-bench --help lists the options.)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-beamos="${1:-$root/target/release/beamos}"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-erlc -o "$out" "$root"/benches/erl/*.erl
-printf '%-14s %12s %12s %8s\n' bench erl_us beamos_us ratio
-for src in "$root"/benches/erl/bench_*.erl; do
-  m="$(basename "$src" .erl)"
-  [ "$m" = bench_util ] && continue
-  e="$(erl -noshell -pa "$out" -s "$m" main | tr -d '\r{}')"
-  b="$("$beamos" -noshell -pa "$out" -s "$m" main | tr -d '\r{}')"
-  et="${e%%,*}"; bt="${b%%,*}"
-  if [ "${e#*,}" != "${b#*,}" ]; then
-    echo "$m: results differ (erl ${e#*,}, beamos ${b#*,})" >&2
-    exit 1
-  fi
-  printf '%-14s %12s %12s %8s\n' "${m#bench_}" "$et" "$bt" "$(awk -v a="$bt" -v b="$et" 'BEGIN { printf "%.2f", a / b }')"
-done
+cd "$root"
+cargo build --release -q -p beamos-os --bin beamos -p beamos-benches --bin beamos-bench
+exec target/release/beamos-bench "$@"

@@ -1,6 +1,7 @@
 -module(bench_fib).
--export([main/0]).
-%% Tight recursion: naive fib(27), no allocation.
-main() -> bench_util:report(fun() -> fib(27) end).
+-export([run/1]).
+%% Tight recursion: naive fib, no allocation.
+run(small) -> fib(15);
+run(full) -> fib(27).
 fib(N) when N < 2 -> N;
 fib(N) -> fib(N - 1) + fib(N - 2).
