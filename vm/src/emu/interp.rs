@@ -98,24 +98,6 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
     let mut ip = p.ip;
     let mut reds: i64 = SLICE_REDUCTIONS;
 
-    // Raise an exception: find a handler or end the process.
-    macro_rules! raise {
-        ($raised:expr) => {{
-            let r: Raised = $raised;
-            match exception::handle(vm, p, x, ip, r) {
-                Ok(handler) => {
-                    ip = handler;
-                    continue;
-                }
-                Err(reason) => return Outcome::Exit(reason),
-            }
-        }};
-    }
-    macro_rules! error {
-        ($reason:expr) => {
-            raise!(Raised::error($reason))
-        };
-    }
     // Yield at a call boundary when out of reductions.
     macro_rules! charge {
         ($arity:expr, $target:expr) => {{
@@ -128,57 +110,27 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
         }};
     }
-    // Handles a BIF's failure: jump to `fail` in guards, else raise.
-    macro_rules! bif_fail {
-        ($e:expr, $fail:expr, $export:expr, $args:expr) => {{
-            let e: Exc = $e;
-            if $fail != 0 {
-                if matches!(e, Exc::Error(_)) {
-                    ip = lbl($fail);
-                    continue;
-                }
+    // Everything else runs out of line, so this loop stays small enough for the compiler to
+    // keep ip and the other hot values in registers.
+    macro_rules! cold {
+        ($instr:expr) => {
+            match step(vm, p, x, fr, $instr, ip, &mut reds) {
+                Ok(next) => ip = next,
+                Err(o) => return o,
             }
-            match bif_exception(e, $export, $args) {
-                BifEnd::Raise(r) => raise!(r),
-                BifEnd::Halt(s) => return Outcome::Halt(s),
-                BifEnd::Yield => error!(am::BADARG),
+        };
+    }
+
+    macro_rules! float_op {
+        ($instr:expr, $r:expr, $dst:expr) => {{
+            let r: f64 = $r;
+            if r.is_finite() {
+                fr[$dst as usize] = r;
+            } else {
+                cold!($instr)
             }
         }};
     }
-
-    /// Continues after a call: at the callee, or at the continuation with a BIF's value in
-    /// x0; `tail` marks a tail call (its BIF frames and errors as ERTS reports them).
-    macro_rules! after_call {
-        ($call:expr, $arity:expr, $tail:expr) => {{
-            let tail: bool = $tail;
-            match $call {
-                Ok(target) => {
-                    if tail {
-                        trap::note_tail_call(p, target, ip);
-                    }
-                    charge!($arity, target);
-                    ip = target;
-                }
-                Err(CallEnd::Value) => {
-                    ip = p.cp;
-                    p.cp = core::ptr::null();
-                }
-                Err(CallEnd::Raise(mut r)) => {
-                    if tail {
-                        tail_called(&mut r);
-                    }
-                    raise!(r)
-                }
-                Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                Err(CallEnd::Yield) => {
-                    p.ip = p.cp;
-                    p.saved_x.push(x[0]);
-                    return Outcome::Yield;
-                }
-            }
-        }};
-    }
-
     loop {
         // SAFETY: ip always points at an instruction of a loaded module (labels and
         // continuation pointers are resolved at load time; modules are never freed while
@@ -205,129 +157,17 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 charge!(*arity, lbl(*target));
                 ip = lbl(*target);
             }
-            Instr::CallExt { arity, export } => {
-                p.cp = ip;
-                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, false)
-            }
-            Instr::CallExtLast { arity, export, dealloc } => {
-                deallocate(p, *dealloc);
-                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, true)
-            }
-            Instr::CallExtOnly { arity, export } => {
-                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, true)
-            }
-            Instr::Bif { bif, fail, args, dst, export } => {
-                let mut a = [Term::NIL; 4];
-                for (i, s) in args.iter().enumerate() {
-                    a[i] = read(p, x, *s);
-                }
-                let n = args.len();
-                match trap::call(vm, p, *bif, &a[..n], &mut reds) {
-                    Ok(v) => write(p, x, *dst, v),
-                    Err(Exc::Trap(t)) => {
-                        // No live register count: the continuation runs to its end here.
-                        p.trap.pending = Some(trap::Pending::new(*t, export, &a[..n], ip));
-                        match trap::drive(vm, p, x, export, None, &mut reds) {
-                            trap::Drive::Done(v) => write(p, x, *dst, v),
-                            trap::Drive::End(e, t) => bif_fail!(e, *fail, t.export, &t.orig),
-                            trap::Drive::Yield => error!(am::BADARG),
-                        }
-                    }
-                    Err(e) => bif_fail!(e, *fail, export, &a[..n]),
-                }
-            }
-            Instr::Arith { op, fail, a, b, dst, export } => {
+            Instr::Arith { op, a, b, dst, .. } => {
                 let (va, vb) = (read(p, x, *a), read(p, x, *b));
                 if let (Some(i), Some(j)) = (va.as_small(), vb.as_small()) {
-                    // Two 60-bit smalls never overflow an i64 for + and -; the result may need
-                    // a bignum, which the BIF makes.
+                    // Two 60-bit smalls never overflow an i64 for + and -; a result that
+                    // needs a bignum is left to the BIF.
                     if let Some(t) = op.small(i, j).and_then(Term::try_small) {
                         write(p, x, *dst, t);
                         continue;
                     }
                 }
-                let args = [va, vb];
-                let r = {
-                    let mut ctx = Ctx { proc: p, vm };
-                    match export.bif {
-                        Some(f) => f(&mut ctx, &args),
-                        None => Err(Exc::Error(am::BADARG)), // unreachable: operators are BIFs
-                    }
-                };
-                match r {
-                    Ok(v) => write(p, x, *dst, v),
-                    Err(e) => bif_fail!(e, *fail, export, &args),
-                }
-            }
-            Instr::GcBif { bif, fail, live, args, dst, export } => {
-                // SAFETY: ip was advanced past this instruction.
-                let at = unsafe { ip.sub(1) };
-                let live = *live as usize;
-                let out = if p.trap.pending.as_ref().is_some_and(|t| t.at == at) {
-                    // Back from a yield in the middle of this BIF (ERTS's i_length).
-                    trap::drive(vm, p, x, export, Some(live), &mut reds)
-                } else {
-                    let mut a = [Term::NIL; 4];
-                    for (i, s) in args.iter().enumerate() {
-                        a[i] = read(p, x, *s);
-                    }
-                    let n = args.len();
-                    match trap::call(vm, p, *bif, &a[..n], &mut reds) {
-                        Ok(v) => {
-                            write(p, x, *dst, v);
-                            continue;
-                        }
-                        Err(Exc::Trap(t)) => {
-                            p.trap.pending = Some(trap::Pending::new(*t, export, &a[..n], at));
-                            trap::drive(vm, p, x, export, Some(live), &mut reds)
-                        }
-                        Err(e) => bif_fail!(e, *fail, export, &a[..n]),
-                    }
-                };
-                match out {
-                    trap::Drive::Done(v) => write(p, x, *dst, v),
-                    trap::Drive::Yield => {
-                        p.ip = at;
-                        p.saved_x.extend_from_slice(&x[..live]);
-                        p.reductions += SLICE_REDUCTIONS as u64;
-                        return Outcome::Yield;
-                    }
-                    trap::Drive::End(e, t) => bif_fail!(e, *fail, t.export, &t.orig),
-                }
-            }
-            Instr::TrapResume { export } => {
-                // SAFETY: ip was advanced past this instruction (a one-instruction block).
-                let at = unsafe { ip.sub(1) };
-                let (r, exp, orig, tail_call) = match trap::drive(vm, p, x, export, Some(0), &mut reds) {
-                    trap::Drive::Done(v) => (Ok(v), *export, Vec::new(), core::ptr::null()),
-                    trap::Drive::End(e, t) => (Err(e), t.export, t.orig, t.tail_call),
-                    trap::Drive::Yield => {
-                        p.ip = at;
-                        p.reductions += SLICE_REDUCTIONS as u64;
-                        return Outcome::Yield;
-                    }
-                };
-                match bif_return(vm, p, x, exp, &orig, r, &mut reds) {
-                    Ok(target) => ip = target,
-                    Err(CallEnd::Value) => {
-                        ip = p.cp;
-                        p.cp = core::ptr::null();
-                    }
-                    Err(CallEnd::Raise(mut r)) => {
-                        if !tail_call.is_null() {
-                            // Raised where the tail call was made.
-                            tail_called(&mut r);
-                            ip = tail_call;
-                        }
-                        raise!(r)
-                    }
-                    Err(CallEnd::Halt(s)) => return Outcome::Halt(s),
-                    Err(CallEnd::Yield) => {
-                        p.ip = p.cp;
-                        p.saved_x.push(x[0]);
-                        return Outcome::Yield;
-                    }
-                }
+                cold!(instr)
             }
             Instr::Allocate { stack, heap, live, zero: _ } => {
                 if *heap > 0 {
@@ -355,40 +195,20 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 let l = p.stack.len() - *n as usize;
                 p.stack.truncate(l);
             }
-            Instr::NormalExit => {
-                p.saved_x.push(x[0]);
-                return Outcome::Exit(am::NORMAL);
-            }
             Instr::Jump { target } => ip = lbl(*target),
             Instr::IsLt { fail, a, b } => {
-                if compare::cmp(read(p, x, *a), read(p, x, *b)) != core::cmp::Ordering::Less {
-                    ip = lbl(*fail);
-                }
+                test(&mut ip, *fail, less(read(p, x, *a), read(p, x, *b)));
             }
             Instr::IsGe { fail, a, b } => {
-                if compare::cmp(read(p, x, *a), read(p, x, *b)) == core::cmp::Ordering::Less {
-                    ip = lbl(*fail);
-                }
+                test(&mut ip, *fail, !less(read(p, x, *a), read(p, x, *b)));
             }
-            Instr::IsEq { fail, a, b } => {
-                if !eq(read(p, x, *a), read(p, x, *b)) {
-                    ip = lbl(*fail);
-                }
-            }
-            Instr::IsNe { fail, a, b } => {
-                if eq(read(p, x, *a), read(p, x, *b)) {
-                    ip = lbl(*fail);
-                }
-            }
+            Instr::IsEq { fail, a, b } => test(&mut ip, *fail, equal(read(p, x, *a), read(p, x, *b))),
+            Instr::IsNe { fail, a, b } => test(&mut ip, *fail, !equal(read(p, x, *a), read(p, x, *b))),
             Instr::IsEqExact { fail, a, b } => {
-                if !eq_exact(read(p, x, *a), read(p, x, *b)) {
-                    ip = lbl(*fail);
-                }
+                test(&mut ip, *fail, exactly_equal(read(p, x, *a), read(p, x, *b)))
             }
             Instr::IsNeExact { fail, a, b } => {
-                if eq_exact(read(p, x, *a), read(p, x, *b)) {
-                    ip = lbl(*fail);
-                }
+                test(&mut ip, *fail, !exactly_equal(read(p, x, *a), read(p, x, *b)))
             }
             Instr::IsInteger { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_integer()),
             Instr::IsFloat { fail, a } => test(&mut ip, *fail, read(p, x, *a).is_float()),
@@ -449,12 +269,6 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 let v = terms::tuple_elems(read(p, x, *src)).map(|e| e[*index as usize]).unwrap_or(Term::NIL);
                 write(p, x, *dst, v);
             }
-            Instr::SetTupleElement { value, tuple, index } => {
-                let v = read(p, x, *value);
-                let t = read(p, x, *tuple);
-                // SAFETY: the compiler only emits set_tuple_element on a tuple it just built.
-                unsafe { terms::tuple_elems_mut(t)[*index as usize] = v };
-            }
             Instr::PutList { head, tail, dst } => {
                 let h = read(p, x, *head);
                 let t = read(p, x, *tail);
@@ -462,11 +276,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 write(p, x, *dst, c);
             }
             Instr::PutTuple2 { dst, elems } => {
-                let mut v: Vec<Term> = Vec::with_capacity(elems.len());
-                for s in elems.iter() {
-                    v.push(read(p, x, *s));
-                }
-                let t = terms::tuple(&mut p.heap, &v);
+                let t = put_tuple(p, x, elems);
                 write(p, x, *dst, t);
             }
             Instr::Swap { a, b } => {
@@ -474,6 +284,275 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 let vb = read(p, x, dst_src(*b));
                 write(p, x, *a, vb);
                 write(p, x, *b, va);
+            }
+            Instr::Fclearerror | Instr::Fcheckerror { .. } => {}
+            Instr::Fmove { src, dst } => {
+                let v = match src {
+                    FSrc::Reg(r) => fr[*r as usize],
+                    FSrc::Term(s) => terms::float_value(read(p, x, *s)).unwrap_or(0.0),
+                };
+                match dst {
+                    FDst::Reg(r) => fr[*r as usize] = v,
+                    FDst::Term(d) => {
+                        let t = terms::float(&mut p.heap, v);
+                        write(p, x, *d, t);
+                    }
+                }
+            }
+            Instr::Fconv { src, dst } => match bif::arith::to_f64(read(p, x, *src)) {
+                Some(f) => fr[*dst as usize] = f,
+                None => cold!(instr),
+            },
+            // A result that is not finite raises badarith (out of line).
+            Instr::Fadd { a, b, dst } => float_op!(instr, fr[*a as usize] + fr[*b as usize], *dst),
+            Instr::Fsub { a, b, dst } => float_op!(instr, fr[*a as usize] - fr[*b as usize], *dst),
+            Instr::Fmul { a, b, dst } => float_op!(instr, fr[*a as usize] * fr[*b as usize], *dst),
+            Instr::Fdiv { a, b, dst } => float_op!(instr, fr[*a as usize] / fr[*b as usize], *dst),
+            Instr::Fnegate { a, dst } => fr[*dst as usize] = -fr[*a as usize],
+            _ => cold!(instr),
+        }
+    }
+}
+
+/// `a < b` in term order, small integers inline.
+#[inline(always)]
+fn less(a: Term, b: Term) -> bool {
+    match (a.as_small(), b.as_small()) {
+        (Some(i), Some(j)) => i < j,
+        _ => compare::cmp(a, b) == core::cmp::Ordering::Less,
+    }
+}
+
+/// `==`: identical words are equal (a boxed term is equal to itself); two different
+/// immediates never are (1 == 1.0 involves a boxed float).
+#[inline(always)]
+fn equal(a: Term, b: Term) -> bool {
+    a == b || (!(a.is_immediate() && b.is_immediate()) && eq(a, b))
+}
+
+/// `=:=`: as [`equal`], and an immediate is only ever exactly equal to the same word.
+#[inline(always)]
+fn exactly_equal(a: Term, b: Term) -> bool {
+    a == b || (!(a.is_immediate() || b.is_immediate()) && eq_exact(a, b))
+}
+
+/// Executes one instruction that the hot loop of [`interpret`] does not handle itself; `ip`
+/// already points past it. Returns where to go on, or how the slice ends.
+#[inline(never)]
+fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr: &Instr, mut ip: *const Instr, reds: &mut i64) -> Result<*const Instr, Outcome> {
+
+    // Raise an exception: find a handler or end the process.
+    macro_rules! raise {
+        ($raised:expr) => {{
+            let r: Raised = $raised;
+            match exception::handle(vm, p, x, ip, r) {
+                Ok(handler) => return Ok(handler),
+                Err(reason) => return Err(Outcome::Exit(reason)),
+            }
+        }};
+    }
+    macro_rules! error {
+        ($reason:expr) => {
+            raise!(Raised::error($reason))
+        };
+    }
+    // Yield at a call boundary when out of reductions.
+    macro_rules! charge {
+        ($arity:expr, $target:expr) => {{
+            *reds -= 1;
+            if *reds <= 0 {
+                p.ip = $target;
+                p.saved_x.extend_from_slice(&x[..$arity as usize]);
+                p.reductions += SLICE_REDUCTIONS as u64;
+                return Err(Outcome::Yield);
+            }
+        }};
+    }
+    // Handles a BIF's failure: jump to `fail` in guards, else raise.
+    macro_rules! bif_fail {
+        ($e:expr, $fail:expr, $export:expr, $args:expr) => {{
+            let e: Exc = $e;
+            if $fail != 0 {
+                if matches!(e, Exc::Error(_)) {
+                    return Ok(lbl($fail));
+                }
+            }
+            match bif_exception(e, $export, $args) {
+                BifEnd::Raise(r) => raise!(r),
+                BifEnd::Halt(s) => return Err(Outcome::Halt(s)),
+                BifEnd::Yield => error!(am::BADARG),
+            }
+        }};
+    }
+
+    /// Continues after a call: at the callee, or at the continuation with a BIF's value in
+    /// x0; `tail` marks a tail call (its BIF frames and errors as ERTS reports them).
+    macro_rules! after_call {
+        ($call:expr, $arity:expr, $tail:expr) => {{
+            let tail: bool = $tail;
+            match $call {
+                Ok(target) => {
+                    if tail {
+                        trap::note_tail_call(p, target, ip);
+                    }
+                    charge!($arity, target);
+                    ip = target;
+                }
+                Err(CallEnd::Value) => {
+                    ip = p.cp;
+                    p.cp = core::ptr::null();
+                }
+                Err(CallEnd::Raise(mut r)) => {
+                    if tail {
+                        tail_called(&mut r);
+                    }
+                    raise!(r)
+                }
+                Err(CallEnd::Halt(s)) => return Err(Outcome::Halt(s)),
+                Err(CallEnd::Yield) => {
+                    p.ip = p.cp;
+                    p.saved_x.push(x[0]);
+                    return Err(Outcome::Yield);
+                }
+            }
+        }};
+    }
+
+    {
+        match instr {
+            Instr::CallExt { arity, export } => {
+                p.cp = ip;
+                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, false)
+            }
+            Instr::CallExtLast { arity, export, dealloc } => {
+                deallocate(p, *dealloc);
+                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, true)
+            }
+            Instr::CallExtOnly { arity, export } => {
+                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, true)
+            }
+            Instr::Bif { bif, fail, args, dst, export } => {
+                let mut a = [Term::NIL; 4];
+                for (i, s) in args.iter().enumerate() {
+                    a[i] = read(p, x, *s);
+                }
+                let n = args.len();
+                match trap::call(vm, p, *bif, &a[..n], reds) {
+                    Ok(v) => write(p, x, *dst, v),
+                    Err(Exc::Trap(t)) => {
+                        // No live register count: the continuation runs to its end here.
+                        p.trap.pending = Some(trap::Pending::new(*t, export, &a[..n], ip));
+                        match trap::drive(vm, p, x, export, None, reds) {
+                            trap::Drive::Done(v) => write(p, x, *dst, v),
+                            trap::Drive::End(e, t) => bif_fail!(e, *fail, t.export, &t.orig),
+                            trap::Drive::Yield => error!(am::BADARG),
+                        }
+                    }
+                    Err(e) => bif_fail!(e, *fail, export, &a[..n]),
+                }
+            }
+            Instr::Arith { op, fail, a, b, dst, export } => {
+                let (va, vb) = (read(p, x, *a), read(p, x, *b));
+                if let (Some(i), Some(j)) = (va.as_small(), vb.as_small()) {
+                    // Two 60-bit smalls never overflow an i64 for + and -; the result may need
+                    // a bignum, which the BIF makes.
+                    if let Some(t) = op.small(i, j).and_then(Term::try_small) {
+                        write(p, x, *dst, t);
+                        return Ok(ip);
+                    }
+                }
+                let args = [va, vb];
+                let r = {
+                    let mut ctx = Ctx { proc: p, vm };
+                    match export.bif {
+                        Some(f) => f(&mut ctx, &args),
+                        None => Err(Exc::Error(am::BADARG)), // unreachable: operators are BIFs
+                    }
+                };
+                match r {
+                    Ok(v) => write(p, x, *dst, v),
+                    Err(e) => bif_fail!(e, *fail, export, &args),
+                }
+            }
+            Instr::GcBif { bif, fail, live, args, dst, export } => {
+                // SAFETY: ip was advanced past this instruction.
+                let at = unsafe { ip.sub(1) };
+                let live = *live as usize;
+                let out = if p.trap.pending.as_ref().is_some_and(|t| t.at == at) {
+                    // Back from a yield in the middle of this BIF (ERTS's i_length).
+                    trap::drive(vm, p, x, export, Some(live), reds)
+                } else {
+                    let mut a = [Term::NIL; 4];
+                    for (i, s) in args.iter().enumerate() {
+                        a[i] = read(p, x, *s);
+                    }
+                    let n = args.len();
+                    match trap::call(vm, p, *bif, &a[..n], reds) {
+                        Ok(v) => {
+                            write(p, x, *dst, v);
+                            return Ok(ip);
+                        }
+                        Err(Exc::Trap(t)) => {
+                            p.trap.pending = Some(trap::Pending::new(*t, export, &a[..n], at));
+                            trap::drive(vm, p, x, export, Some(live), reds)
+                        }
+                        Err(e) => bif_fail!(e, *fail, export, &a[..n]),
+                    }
+                };
+                match out {
+                    trap::Drive::Done(v) => write(p, x, *dst, v),
+                    trap::Drive::Yield => {
+                        p.ip = at;
+                        p.saved_x.extend_from_slice(&x[..live]);
+                        p.reductions += SLICE_REDUCTIONS as u64;
+                        return Err(Outcome::Yield);
+                    }
+                    trap::Drive::End(e, t) => bif_fail!(e, *fail, t.export, &t.orig),
+                }
+            }
+            Instr::TrapResume { export } => {
+                // SAFETY: ip was advanced past this instruction (a one-instruction block).
+                let at = unsafe { ip.sub(1) };
+                let (r, exp, orig, tail_call) = match trap::drive(vm, p, x, export, Some(0), reds) {
+                    trap::Drive::Done(v) => (Ok(v), *export, Vec::new(), core::ptr::null()),
+                    trap::Drive::End(e, t) => (Err(e), t.export, t.orig, t.tail_call),
+                    trap::Drive::Yield => {
+                        p.ip = at;
+                        p.reductions += SLICE_REDUCTIONS as u64;
+                        return Err(Outcome::Yield);
+                    }
+                };
+                match bif_return(vm, p, x, exp, &orig, r, reds) {
+                    Ok(target) => ip = target,
+                    Err(CallEnd::Value) => {
+                        ip = p.cp;
+                        p.cp = core::ptr::null();
+                    }
+                    Err(CallEnd::Raise(mut r)) => {
+                        if !tail_call.is_null() {
+                            // Raised where the tail call was made.
+                            tail_called(&mut r);
+                            ip = tail_call;
+                        }
+                        raise!(r)
+                    }
+                    Err(CallEnd::Halt(s)) => return Err(Outcome::Halt(s)),
+                    Err(CallEnd::Yield) => {
+                        p.ip = p.cp;
+                        p.saved_x.push(x[0]);
+                        return Err(Outcome::Yield);
+                    }
+                }
+            }
+            Instr::NormalExit => {
+                p.saved_x.push(x[0]);
+                return Err(Outcome::Exit(am::NORMAL));
+            }
+            Instr::SetTupleElement { value, tuple, index } => {
+                let v = read(p, x, *value);
+                let t = read(p, x, *tuple);
+                // SAFETY: the compiler only emits set_tuple_element on a tuple it just built.
+                unsafe { terms::tuple_elems_mut(t)[*index as usize] = v };
             }
             Instr::Badmatch { value } => {
                 let v = read(p, x, *value);
@@ -540,7 +619,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             Instr::CallFun { arity } => {
                 let fun = x[*arity as usize];
                 p.cp = ip;
-                after_call!(call_fun(vm, p, x, fun, *arity, &mut reds), *arity, false)
+                after_call!(call_fun(vm, p, x, fun, *arity, reds), *arity, false)
             }
             Instr::CallFunLast { arity, fun, dealloc } => {
                 // Read the fun before the frame (which may hold it) goes.
@@ -551,12 +630,12 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 deallocate(p, *dealloc);
                 // Not marked as a tail call (unlike call_ext_last): BIF traces through a fun
                 // in tail position keep what they showed before the fusion.
-                after_call!(call_fun(vm, p, x, f, *arity, &mut reds), *arity, false)
+                after_call!(call_fun(vm, p, x, f, *arity, reds), *arity, false)
             }
             Instr::CallFun2 { arity, fun } => {
                 let f = read(p, x, *fun);
                 p.cp = ip;
-                after_call!(call_fun(vm, p, x, f, *arity, &mut reds), *arity, false)
+                after_call!(call_fun(vm, p, x, f, *arity, reds), *arity, false)
             }
             Instr::MakeFun { entry, dst, free } => {
                 let mut v: Vec<Term> = Vec::with_capacity(free.len());
@@ -578,7 +657,7 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                     error!(am::BADARG);
                 }
                 let export = vm.code.export(m, f, *arity);
-                after_call!(call_export(vm, p, x, export, *arity, &mut reds), *arity, dealloc.is_some())
+                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, dealloc.is_some())
             }
             Instr::Send => {
                 let (to, msg) = (x[0], x[1]);
@@ -593,12 +672,12 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                         bif_fail!(e, 0usize, send, &[to, msg])
                     }
                 }
-                reds -= 1;
+                *reds -= 1;
             }
             Instr::LoopRec { fail, dst } => match receive::peek(vm, p, x) {
                 Ok(Some(m)) => write(p, x, *dst, m),
                 Ok(None) => ip = lbl(*fail),
-                Err(o) => return o,
+                Err(o) => return Err(o),
             },
             Instr::LoopRecEnd { target } => {
                 p.save += 1;
@@ -612,12 +691,12 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             }
             Instr::Wait { target } => {
                 p.ip = lbl(*target);
-                return Outcome::Park;
+                return Err(Outcome::Park);
             }
             Instr::WaitTimeout { target, time } => {
                 let t = read(p, x, *time);
                 match receive::wait_timeout(vm, p, t, lbl(*target)) {
-                    receive::Wait::Park => return Outcome::Park,
+                    receive::Wait::Park => return Err(Outcome::Park),
                     receive::Wait::TimedOut => {}
                     receive::Wait::Bad => error!(am::TIMEOUT_VALUE),
                     receive::Wait::Retry => ip = lbl(*target),
@@ -742,6 +821,22 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             },
         }
     }
+    Ok(ip)
+}
+
+/// Builds a tuple of the operands directly on the heap (the instruction's heap was reserved
+/// by a test_heap before it).
+#[inline]
+fn put_tuple(p: &mut Process, x: &[Term], elems: &[Src]) -> Term {
+    let mut buf = [Term::NIL; 16];
+    if elems.len() <= buf.len() {
+        for (slot, s) in buf.iter_mut().zip(elems.iter()) {
+            *slot = read(p, x, *s);
+        }
+        return terms::tuple(&mut p.heap, &buf[..elems.len()]);
+    }
+    let v: Vec<Term> = elems.iter().map(|s| read(p, x, *s)).collect();
+    terms::tuple(&mut p.heap, &v)
 }
 
 #[inline(always)]
