@@ -1,11 +1,14 @@
 -module(bench_lists).
--export([main/0]).
-%% List building: build 1M-element lists by body recursion, map, filter and reverse them.
-main() -> bench_util:report(fun() -> run(1000000) end).
-run(N) ->
+-export([run/1]).
+%% List building: build a list by body recursion, map, filter and reverse it.
+run(small) -> run_n(10000);
+run(full) -> run_n(1000000).
+
+run_n(N) ->
     L = build(N),
     M = [X * 2 || X <- L],
     F = [X || X <- M, X rem 3 =:= 0],
     length(lists:reverse(F)) + lists:sum(M).
+
 build(0) -> [];
 build(N) -> [N | build(N - 1)].

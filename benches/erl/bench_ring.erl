@@ -1,21 +1,25 @@
 -module(bench_ring).
--export([main/0]).
-%% Message passing: a ring of 1000 processes (the caller closes it) passing a token
-%% 100 times around, then a stop that goes around once.
-main() -> bench_util:report(fun() -> ring(1000, 100) end).
+-export([run/1]).
+%% Message passing: a hop-counting token goes round a ring of 10,000 processes, then a stop.
+run(small) -> ring(100, 5);
+run(full) -> ring(10000, 20).
+
 ring(N, Laps) ->
     Self = self(),
     First = lists:foldl(fun(_, Next) -> spawn(fun() -> loop(Next) end) end, Self, lists:seq(1, N)),
-    First ! token,
+    First ! {token, 0},
     relay(First, Laps).
+
 relay(First, 1) ->
-    receive token -> First ! stop end,
-    receive stop -> done end;
+    Hops = receive {token, H} -> H end,
+    First ! stop,
+    receive stop -> Hops end;
 relay(First, Laps) ->
-    receive token -> First ! token end,
+    receive {token, H} -> First ! {token, H} end,
     relay(First, Laps - 1).
+
 loop(Next) ->
     receive
-        token -> Next ! token, loop(Next);
+        {token, H} -> Next ! {token, H + 1}, loop(Next);
         stop -> Next ! stop
     end.
