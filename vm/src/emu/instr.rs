@@ -259,6 +259,14 @@ pub enum Instr {
     BsAppend { fail: Label, size: Src, live: u32, unit: u32, bin: Src, dst: Dst },
     BsPrivateAppend { fail: Label, size: Src, unit: u32, bin: Src, dst: Dst },
     BsUtfSize { fail: Label, src: Src, dst: Dst, utf16: bool },
+    // Fused pairs, made by the loader (`loader::load::fuse`) in place of the first instruction
+    // of the pair; the second stays where it was (it may be a jump target) and is skipped.
+    /// `deallocate N; return`.
+    DeallocateReturn { n: u32 },
+    /// `is_nonempty_list Fail Src; get_list Src Head Tail`.
+    IsNonemptyListGetList { fail: Label, src: Src, head: Dst, tail: Dst },
+    /// `test_heap Heap Live; put_list Head Tail Dst`.
+    TestHeapPutList { heap: u32, live: u32, head: Src, tail: Src, dst: Dst },
     OnLoad,
     /// The continuation of every initial call: the process exits normally.
     NormalExit,
@@ -293,7 +301,7 @@ impl Instr {
             | IsNil { fail, .. } | IsBinary { fail, .. } | IsBitstr { fail, .. } | IsList { fail, .. }
             | IsNonemptyList { fail, .. } | IsTuple { fail, .. } | IsMap { fail, .. } | IsBoolean { fail, .. }
             | IsFunction { fail, .. } | IsFunction2 { fail, .. } | TestArity { fail, .. }
-            | IsTaggedTuple { fail, .. } => f(fail),
+            | IsTaggedTuple { fail, .. } | IsNonemptyListGetList { fail, .. } => f(fail),
             SelectVal { fail, table, .. } => {
                 f(fail);
                 for (_, l) in table.iter_mut() {

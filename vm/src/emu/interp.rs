@@ -25,7 +25,7 @@ use crate::vm::Vm;
 /// Number of x registers (as ERTS's MAX_REG).
 pub const X_REGS: usize = 1024;
 /// Float registers.
-pub const F_REGS: usize = 256;
+pub const F_REGS: usize = crate::loader::beam_file::MAX_REG as usize;
 /// Reductions in one time slice (CONTEXT_REDS in ERTS).
 pub const SLICE_REDUCTIONS: i64 = 4000;
 
@@ -43,6 +43,7 @@ pub enum Outcome {
 
 /// Runs `p` until it yields, waits, exits or halts the VM.
 pub fn run_slice(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Outcome {
+    assert!(x.len() >= X_REGS, "register file too small");
     // Restore the live x registers.
     let n = p.saved_x.len();
     x[..n].copy_from_slice(&p.saved_x);
@@ -61,10 +62,15 @@ macro_rules! y_index {
     };
 }
 
+// x register operands are below MAX_REG (the loader refuses others) and `run_slice` checks
+// that the register file has X_REGS, so they are read and written unchecked.
+const _: () = assert!(crate::loader::beam_file::MAX_REG as usize <= X_REGS);
+
 #[inline(always)]
 fn read(p: &Process, x: &[Term], s: Src) -> Term {
     match s {
-        Src::X(i) => x[i as usize],
+        // SAFETY: see above.
+        Src::X(i) => unsafe { *x.get_unchecked(i as usize) },
         Src::Y(i) => p.stack[y_index!(p, i)],
         Src::Lit(t) => t,
     }
@@ -73,7 +79,8 @@ fn read(p: &Process, x: &[Term], s: Src) -> Term {
 #[inline(always)]
 fn write(p: &mut Process, x: &mut [Term], d: Dst, v: Term) {
     match d {
-        Dst::X(i) => x[i as usize] = v,
+        // SAFETY: as for `read`.
+        Dst::X(i) => unsafe { *x.get_unchecked_mut(i as usize) = v },
         Dst::Y(i) => {
             let k = y_index!(p, i);
             p.stack[k] = v
@@ -187,6 +194,27 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 }
             }
             Instr::Deallocate { n } => deallocate(p, *n),
+            Instr::DeallocateReturn { n } => {
+                deallocate(p, *n);
+                ip = p.cp;
+                p.cp = core::ptr::null();
+            }
+            Instr::IsNonemptyListGetList { fail, src, head, tail } => match terms::cons_parts(read(p, x, *src)) {
+                Some((h, t)) => {
+                    write(p, x, *head, h);
+                    write(p, x, *tail, t);
+                    ip = skip(ip);
+                }
+                None => ip = lbl(*fail),
+            },
+            Instr::TestHeapPutList { heap, live, head, tail, dst } => {
+                gc_test(p, x, *heap as usize, *live as usize);
+                let h = read(p, x, *head);
+                let t = read(p, x, *tail);
+                let c = terms::cons(&mut p.heap, h, t);
+                write(p, x, *dst, c);
+                ip = skip(ip);
+            }
             Instr::Return => {
                 ip = p.cp;
                 p.cp = core::ptr::null();
@@ -839,6 +867,13 @@ fn put_tuple(p: &mut Process, x: &[Term], elems: &[Src]) -> Term {
     terms::tuple(&mut p.heap, &v)
 }
 
+/// Past the second instruction of a fused pair.
+#[inline(always)]
+fn skip(ip: *const Instr) -> *const Instr {
+    // SAFETY: a fused pair's second instruction is followed by at least the block's end.
+    unsafe { ip.add(1) }
+}
+
 #[inline(always)]
 fn test(ip: &mut *const Instr, fail: usize, ok: bool) {
     if !ok {
@@ -1027,3 +1062,4 @@ pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32,
     let r = terms::tuple(&mut p.heap, &[am::BADFUN, fun]);
     Err(CallEnd::Raise(Raised::error(r)))
 }
+

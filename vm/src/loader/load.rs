@@ -774,6 +774,7 @@ impl Loader<'_> {
         let labels = core::mem::take(&mut self.labels);
         let mut code: Box<[Instr]> = core::mem::take(&mut self.code).into_boxed_slice();
         self.route_nif_stubs(&mut code);
+        fuse(&mut code);
         let base = code.as_ptr() as usize;
         let size = core::mem::size_of::<Instr>();
         let mut bad_label = None;
@@ -844,6 +845,25 @@ impl Loader<'_> {
             on_load,
         };
         Ok((module, export_targets))
+    }
+}
+
+/// Replaces the first instruction of common pairs with one instruction doing both (one
+/// dispatch instead of two, as ERTS's loader does with ops.tab). The second instruction stays
+/// in place, because it may be a jump target, and the fused one skips it.
+fn fuse(code: &mut [Instr]) {
+    for i in 0..code.len().saturating_sub(1) {
+        let fused = match (&code[i], &code[i + 1]) {
+            (Instr::Deallocate { n }, Instr::Return) => Instr::DeallocateReturn { n: *n },
+            (Instr::IsNonemptyList { fail, a }, Instr::GetList { src, head, tail }) if a == src => {
+                Instr::IsNonemptyListGetList { fail: *fail, src: *src, head: *head, tail: *tail }
+            }
+            (Instr::TestHeap { heap, live }, Instr::PutList { head, tail, dst }) => {
+                Instr::TestHeapPutList { heap: *heap, live: *live, head: *head, tail: *tail, dst: *dst }
+            }
+            _ => continue,
+        };
+        code[i] = fused;
     }
 }
 
