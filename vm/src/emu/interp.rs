@@ -416,15 +416,15 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
     /// Continues after a call: at the callee, or at the continuation with a BIF's value in
     /// x0; `tail` marks a tail call (its BIF frames and errors as ERTS reports them).
     macro_rules! after_call {
-        ($call:expr, $arity:expr, $tail:expr) => {{
+        ($call:expr, $tail:expr) => {{
             let tail: bool = $tail;
             match $call {
-                Ok(target) => {
+                Ok(Jump { to, live }) => {
                     if tail {
-                        trap::note_tail_call(p, target, ip);
+                        trap::note_tail_call(p, to, ip);
                     }
-                    charge!($arity, target);
-                    ip = target;
+                    charge!(live, to);
+                    ip = to;
                 }
                 Err(CallEnd::Value) => {
                     ip = p.cp;
@@ -450,14 +450,14 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
         match instr {
             Instr::CallExt { arity, export } => {
                 p.cp = ip;
-                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, false)
+                after_call!(call_export(vm, p, x, export, *arity, reds), false)
             }
             Instr::CallExtLast { arity, export, dealloc } => {
                 deallocate(p, *dealloc);
-                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, true)
+                after_call!(call_export(vm, p, x, export, *arity, reds), true)
             }
             Instr::CallExtOnly { arity, export } => {
-                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, true)
+                after_call!(call_export(vm, p, x, export, *arity, reds), true)
             }
             Instr::Bif { bif, fail, args, dst, export } => {
                 let mut a = [Term::NIL; 4];
@@ -551,7 +551,7 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     }
                 };
                 match bif_return(vm, p, x, exp, &orig, r, reds) {
-                    Ok(target) => ip = target,
+                    Ok(jump) => ip = jump.to,
                     Err(CallEnd::Value) => {
                         ip = p.cp;
                         p.cp = core::ptr::null();
@@ -647,7 +647,7 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
             Instr::CallFun { arity } => {
                 let fun = x[*arity as usize];
                 p.cp = ip;
-                after_call!(call_fun(vm, p, x, fun, *arity, reds), *arity, false)
+                after_call!(call_fun(vm, p, x, fun, *arity, reds), false)
             }
             Instr::CallFunLast { arity, fun, dealloc } => {
                 // Read the fun before the frame (which may hold it) goes.
@@ -658,12 +658,12 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 deallocate(p, *dealloc);
                 // Not marked as a tail call (unlike call_ext_last): BIF traces through a fun
                 // in tail position keep what they showed before the fusion.
-                after_call!(call_fun(vm, p, x, f, *arity, reds), *arity, false)
+                after_call!(call_fun(vm, p, x, f, *arity, reds), false)
             }
             Instr::CallFun2 { arity, fun } => {
                 let f = read(p, x, *fun);
                 p.cp = ip;
-                after_call!(call_fun(vm, p, x, f, *arity, reds), *arity, false)
+                after_call!(call_fun(vm, p, x, f, *arity, reds), false)
             }
             Instr::MakeFun { entry, dst, free } => {
                 let mut v: Vec<Term> = Vec::with_capacity(free.len());
@@ -685,7 +685,7 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     error!(am::BADARG);
                 }
                 let export = vm.code.export(m, f, *arity);
-                after_call!(call_export(vm, p, x, export, *arity, reds), *arity, dealloc.is_some())
+                after_call!(call_export(vm, p, x, export, *arity, reds), dealloc.is_some())
             }
             Instr::Send => {
                 let (to, msg) = (x[0], x[1]);
@@ -920,6 +920,13 @@ pub fn fun_arity(f: Term) -> Option<u32> {
     terms::export_of_fun(f).map(|e| e.arity)
 }
 
+/// Where a call goes on, and how many x registers are live there (a fun's arguments and its
+/// free variables; an apply's arguments): what to save if the slice ends at the call.
+pub struct Jump {
+    pub to: *const Instr,
+    pub live: u32,
+}
+
 /// How a call that did not simply jump ended.
 pub enum CallEnd {
     /// A BIF returned its value in x0; continue at cp.
@@ -960,7 +967,7 @@ fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
 
 /// Calls an export: returns the code to jump to, or runs a BIF and reports how it ended.
 /// The caller has set `p.cp` to where the callee returns; `reds` are the reductions left.
-pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, arity: u32, reds: &mut i64) -> Result<*const Instr, CallEnd> {
+pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, arity: u32, reds: &mut i64) -> Result<Jump, CallEnd> {
     // A BIF wins over the module's Erlang stub of the same name (as in ERTS).
     if let Some(bif) = export.bif {
         let args: Vec<Term> = x[..arity as usize].to_vec();
@@ -969,13 +976,13 @@ pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Ex
     }
     let code = export.code();
     if !code.is_null() {
-        return Ok(code);
+        return Ok(Jump { to: code, live: arity });
     }
     // Not loaded: try loading the module on demand.
     if vm.ensure_loaded(export.module).is_ok() {
         let code = export.code();
         if !code.is_null() {
-            return Ok(code);
+            return Ok(Jump { to: code, live: arity });
         }
     }
     let args: Vec<Term> = x[..arity as usize].to_vec();
@@ -986,7 +993,7 @@ pub fn call_export(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Ex
 /// How the call of BIF `export` with `args` goes on after the BIF (or its continuation)
 /// returned `r`: a value in x0, a call to make, an exception, or a trap to resume at the
 /// BIF's trap stub.
-fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, args: &[Term], r: bif::BifResult, reds: &mut i64) -> Result<*const Instr, CallEnd> {
+fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export, args: &[Term], r: bif::BifResult, reds: &mut i64) -> Result<Jump, CallEnd> {
     match r {
         Ok(v) => {
             x[0] = v;
@@ -1012,7 +1019,7 @@ fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export,
         Err(Exc::Trap(t)) => {
             let stub = trap::stub(export);
             p.trap.pending = Some(trap::Pending::new(*t, export, args, stub));
-            Ok(stub)
+            Ok(Jump { to: stub, live: 0 })
         }
         Err(e) => Err(match bif_exception(e, export, args) {
             BifEnd::Raise(mut r) => {
@@ -1030,7 +1037,7 @@ fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export,
 }
 
 /// Calls a fun value with `arity` arguments in x registers.
-pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32, reds: &mut i64) -> Result<*const Instr, CallEnd> {
+pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32, reds: &mut i64) -> Result<Jump, CallEnd> {
     if let Some((entry, free)) = terms::closure_parts(fun) {
         if entry.arity != arity {
             let args: Vec<Term> = x[..arity as usize].to_vec();
@@ -1047,7 +1054,7 @@ pub fn call_fun(vm: &Vm, p: &mut Process, x: &mut [Term], fun: Term, arity: u32,
         }
         let n = arity as usize;
         x[n..n + free.len()].copy_from_slice(free);
-        return Ok(code);
+        return Ok(Jump { to: code, live: arity + free.len() as u32 });
     }
     if let Some(e) = terms::export_of_fun(fun) {
         if e.arity != arity {
