@@ -2,10 +2,14 @@
 //!
 //! Atoms the VM itself names are created first, in a fixed order, so their indices are
 //! compile-time constants (`am::OK`, `am::BADARG`, ...). The table never shrinks (as in ERTS).
+//!
+//! Interning takes a lock; reading an atom's name does not (term order compares atoms by name,
+//! so map keys and sorting read names constantly): names are published, once, in fixed-size
+//! chunks that never move.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
 use beamos_gc::Term;
+use core::sync::atomic::{AtomicPtr, Ordering};
 use hashbrown::HashMap;
 use spin::RwLock;
 
@@ -13,8 +17,43 @@ use spin::RwLock;
 pub const MAX_ATOM_CHARS: usize = 255;
 
 struct Table {
-    names: Vec<&'static str>,
+    len: u32,
     index: HashMap<&'static str, u32>,
+}
+
+/// ERTS's default atom table size (`+t`).
+pub const MAX_ATOMS: usize = 1 << 20;
+const CHUNK_BITS: usize = 12;
+const CHUNK_LEN: usize = 1 << CHUNK_BITS;
+type Slot = AtomicPtr<&'static str>;
+/// Atom i's name is `*NAMES[i / CHUNK_LEN][i % CHUNK_LEN]`, written once under the table's
+/// write lock before the atom's index is handed out.
+static NAMES: [AtomicPtr<Slot>; MAX_ATOMS / CHUNK_LEN] =
+    [const { AtomicPtr::new(core::ptr::null_mut()) }; MAX_ATOMS / CHUNK_LEN];
+
+/// Publishes atom `i`'s name (the caller holds the write lock).
+fn publish(i: u32, name: &'static str) {
+    let c = i as usize >> CHUNK_BITS;
+    let mut chunk = NAMES[c].load(Ordering::Acquire);
+    if chunk.is_null() {
+        let fresh: Box<[Slot]> = (0..CHUNK_LEN).map(|_| AtomicPtr::new(core::ptr::null_mut())).collect();
+        chunk = Box::leak(fresh).as_mut_ptr();
+        NAMES[c].store(chunk, Ordering::Release);
+    }
+    let cell: &'static mut &'static str = Box::leak(Box::new(name));
+    // SAFETY: the chunk has CHUNK_LEN slots and is never freed.
+    unsafe { (*chunk.add(i as usize & (CHUNK_LEN - 1))).store(cell, Ordering::Release) };
+}
+
+fn published(i: usize) -> Option<&'static str> {
+    let chunk = NAMES.get(i >> CHUNK_BITS)?.load(Ordering::Acquire);
+    if chunk.is_null() {
+        return None;
+    }
+    // SAFETY: as in `publish`.
+    let cell = unsafe { (*chunk.add(i & (CHUNK_LEN - 1))).load(Ordering::Acquire) };
+    // SAFETY: published cells are leaked and never change.
+    (!cell.is_null()).then(|| unsafe { *cell })
 }
 
 static TABLE: RwLock<Option<Table>> = RwLock::new(None);
@@ -86,10 +125,11 @@ pub fn init() {
     if g.is_some() {
         return;
     }
-    let mut t = Table { names: Vec::new(), index: HashMap::new() };
+    let mut t = Table { len: 0, index: HashMap::new() };
     for name in PREDEFINED {
-        let i = t.names.len() as u32;
-        t.names.push(name);
+        let i = t.len;
+        publish(i, name);
+        t.len += 1;
         t.index.insert(name, i);
     }
     *g = Some(t);
@@ -99,6 +139,8 @@ pub fn init() {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AtomError {
     TooLong,
+    /// The table holds MAX_ATOMS atoms (ERTS aborts the VM here; we refuse the new atom).
+    TableFull,
 }
 
 /// The atom named `name`, created if new. Names over 255 characters are a `system_limit`.
@@ -115,9 +157,13 @@ pub fn intern(name: &str) -> Result<Term, AtomError> {
     if let Some(&i) = t.index.get(name) {
         return Ok(Term::atom(i));
     }
+    if t.len as usize >= MAX_ATOMS {
+        return Err(AtomError::TableFull);
+    }
     let leaked: &'static str = Box::leak(Box::<str>::from(name));
-    let i = t.names.len() as u32;
-    t.names.push(leaked);
+    let i = t.len;
+    publish(i, leaked);
+    t.len += 1;
     t.index.insert(leaked, i);
     Ok(Term::atom(i))
 }
@@ -135,12 +181,18 @@ pub fn lookup(name: &str) -> Option<Term> {
 /// The name of an atom term.
 pub fn name(a: Term) -> &'static str {
     debug_assert!(a.is_atom());
-    with_table(|t| t.names.get(a.atom_index() as usize).copied().unwrap_or("?"))
+    let i = a.atom_index() as usize;
+    if let Some(n) = published(i) {
+        return n;
+    }
+    // The predefined atoms exist as constants before the table is first used.
+    init();
+    published(i).unwrap_or("?")
 }
 
 /// Number of atoms (`erlang:system_info(atom_count)`).
 pub fn count() -> usize {
-    with_table(|t| t.names.len())
+    with_table(|t| t.len as usize)
 }
 
 pub fn bool_atom(b: bool) -> Term {

@@ -140,6 +140,15 @@ fn cmp_bits(a: Term, b: Term) -> Ordering {
 
 /// Compares two terms in the standard term order.
 pub fn compare(a: Term, b: Term, mode: Mode) -> Ordering {
+    if a == b {
+        return Ordering::Equal;
+    }
+    if a.is_atom() && b.is_atom() {
+        return cmp_atoms(a, b);
+    }
+    if let (Some(x), Some(y)) = (a.as_small(), b.as_small()) {
+        return x.cmp(&y);
+    }
     Cmp { work: Vec::new(), hm: Vec::new(), exact: mode == Mode::Exact }.run(a, b)
 }
 

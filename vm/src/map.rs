@@ -204,6 +204,12 @@ fn key_cmp(a: Term, b: Term) -> Ordering {
 }
 
 fn find(keys: &[Term], k: Term) -> Result<usize, usize> {
+    // An immediate key is equal to no other word (ERTS's flatmap lookup scans the same way).
+    if k.is_immediate() {
+        if let Some(i) = keys.iter().position(|&x| x == k) {
+            return Ok(i);
+        }
+    }
     if keys.len() <= 8 {
         for (i, &x) in keys.iter().enumerate() {
             match key_cmp(x, k) {
@@ -595,19 +601,22 @@ pub fn update_many(h: &mut impl Alloc, m: Term, pairs: &[(Term, Term)]) -> Resul
         return Ok(r);
     }
     let NodeView::Flat { keys, vals } = node_view(m) else { return Err(pairs.first().map_or(Term::NIL, |p| p.0)) };
-    let mut nv = vals.to_vec();
-    for &(k, v) in pairs {
-        match find(keys, k) {
-            Ok(i) => nv[i] = v,
-            Err(_) => return Err(k),
+    for &(k, _) in pairs {
+        if find(keys, k).is_err() {
+            return Err(k);
         }
-    }
-    if nv == vals {
-        return Ok(m);
     }
     // SAFETY: word 1 of a flat map is its keys tuple.
     let kt = Term(unsafe { *m.ptr().add(1) });
-    Ok(with_keys_tuple(h, kt, &nv))
+    let r = with_keys_tuple(h, kt, vals);
+    // SAFETY: `r` is a fresh flat map with the same keys; its values follow the keys word.
+    let nv = unsafe { core::slice::from_raw_parts_mut(r.ptr().add(2) as *mut Term, vals.len()) };
+    for &(k, v) in pairs {
+        if let Ok(i) = find(keys, k) {
+            nv[i] = v;
+        }
+    }
+    Ok(r)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

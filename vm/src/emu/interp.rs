@@ -792,8 +792,7 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     let r = terms::tuple(&mut p.heap, &[am::BADMAP, m]);
                     error!(r)
                 }
-                let kv: Vec<(Term, Term)> = pairs.iter().map(|(k, v)| (read(p, x, *k), read(p, x, *v))).collect();
-                let r = map::put_many(&mut p.heap, m, &kv);
+                let r = with_pairs(p, x, pairs, |p, kv| map::put_many(&mut p.heap, m, kv));
                 write(p, x, *dst, r);
             }
             Instr::PutMapExact { fail: _, src, dst, live: _, pairs } => {
@@ -802,8 +801,7 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     let r = terms::tuple(&mut p.heap, &[am::BADMAP, m]);
                     error!(r)
                 }
-                let kv: Vec<(Term, Term)> = pairs.iter().map(|(k, v)| (read(p, x, *k), read(p, x, *v))).collect();
-                match map::update_many(&mut p.heap, m, &kv) {
+                match with_pairs(p, x, pairs, |p, kv| map::update_many(&mut p.heap, m, kv)) {
                     Ok(r) => write(p, x, *dst, r),
                     Err(k) => {
                         let r = terms::tuple(&mut p.heap, &[am::BADKEY, k]);
@@ -865,6 +863,20 @@ fn put_tuple(p: &mut Process, x: &[Term], elems: &[Src]) -> Term {
     }
     let v: Vec<Term> = elems.iter().map(|s| read(p, x, *s)).collect();
     terms::tuple(&mut p.heap, &v)
+}
+
+/// Runs `f` on the values of a map instruction's key/value operands (on the stack when few).
+#[inline]
+fn with_pairs<R>(p: &mut Process, x: &[Term], pairs: &[(Src, Src)], f: impl FnOnce(&mut Process, &[(Term, Term)]) -> R) -> R {
+    let mut buf = [(Term::NIL, Term::NIL); 16];
+    if pairs.len() <= buf.len() {
+        for (slot, (k, v)) in buf.iter_mut().zip(pairs.iter()) {
+            *slot = (read(p, x, *k), read(p, x, *v));
+        }
+        return f(p, &buf[..pairs.len()]);
+    }
+    let kv: Vec<(Term, Term)> = pairs.iter().map(|(k, v)| (read(p, x, *k), read(p, x, *v))).collect();
+    f(p, &kv)
 }
 
 /// Past the second instruction of a fused pair.
