@@ -78,6 +78,9 @@ struct Collector<'h> {
     young_to: Space,
     /// Promotion target: the old heap's block and its top, in a minor collection.
     old_to: Option<(*mut u64, usize, usize)>,
+    /// The fragments' address ranges, sorted: a process with a long mailbox has a fragment
+    /// per message, so membership is a binary search, not a scan.
+    fragments: Vec<(usize, usize)>,
 }
 
 impl Collector<'_> {
@@ -99,11 +102,19 @@ impl Collector<'_> {
             } else {
                 Zone::Stay
             }
-        } else if h.fragments.iter().any(|f| f.contains(p)) {
+        } else if self.in_fragment(p) {
             Zone::Young
         } else {
             Zone::Stay
         }
+    }
+
+    #[inline]
+    fn in_fragment(&self, p: *const u64) -> bool {
+        let a = p as usize;
+        // The last range starting at or below `a`.
+        let i = self.fragments.partition_point(|&(start, _)| start <= a);
+        i > 0 && a < self.fragments[i - 1].1
     }
 
     fn take(&mut self, zone: Zone, n: usize) -> *mut u64 {
@@ -229,8 +240,11 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     let old_top_before = heap.old_top;
     let old_ptr = heap.old.as_mut_ptr();
     let old_len = heap.old.len();
+    let mut fragments: Vec<(usize, usize)> = heap.fragments.iter().map(|f| f.range()).filter(|r| r.0 < r.1).collect();
+    fragments.sort_unstable();
     let mut c = Collector {
         heap,
+        fragments,
         major,
         young_to: Space::new(young_size),
         old_to: if major { None } else { Some((old_ptr, old_top_before, old_len)) },

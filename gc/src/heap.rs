@@ -64,6 +64,11 @@ impl Fragment {
     pub fn note_refc_bin(&mut self, obj: *mut u64) {
         self.mso.push(obj);
     }
+    /// The addresses of the used words, `[start, end)`.
+    pub(crate) fn range(&self) -> (usize, usize) {
+        let start = self.data.as_ptr() as usize;
+        (start, start + self.used * 8)
+    }
     pub(crate) fn contains(&self, p: *const u64) -> bool {
         let start = self.data.as_ptr();
         // SAFETY: one-past-the-end pointer of the block.
