@@ -33,6 +33,8 @@ pub const REFC_BIN_WORDS: usize = 4;
 pub struct BinData {
     refc: AtomicUsize,
     end: AtomicUsize,
+    /// Bytes already charged to a process's virtual binary heap (see [`BinData::charge_growth`]).
+    charged: AtomicUsize,
     ptr: *mut u8,
     cap: usize,
 }
@@ -49,7 +51,22 @@ impl BinData {
     pub fn new(bytes: Vec<u8>) -> *const BinData {
         let mut bytes = core::mem::ManuallyDrop::new(bytes);
         let (ptr, end, cap) = (bytes.as_mut_ptr(), bytes.len(), bytes.capacity());
-        Box::into_raw(Box::new(BinData { refc: AtomicUsize::new(1), end: AtomicUsize::new(end), ptr, cap }))
+        Box::into_raw(Box::new(BinData { refc: AtomicUsize::new(1), end: AtomicUsize::new(end), charged: AtomicUsize::new(0), ptr, cap }))
+    }
+
+    /// The bytes written since the last call: what a new view of this binary adds to its
+    /// process's virtual binary heap. Appending makes a view per append; charging each the
+    /// whole binary would count it again at every step (ERTS counts one ProcBin once).
+    pub fn charge_growth(&self) -> usize {
+        // Plain load and store: racing views may both charge some bytes; the count steers
+        // collections and need not be exact.
+        let end = self.end.load(Ordering::Relaxed);
+        let before = self.charged.load(Ordering::Relaxed);
+        if end <= before {
+            return 0;
+        }
+        self.charged.store(end, Ordering::Relaxed);
+        end - before
     }
 
     /// Adds a reference.

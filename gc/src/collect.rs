@@ -18,7 +18,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bin::{refc_bin_data, BinData};
-use crate::heap::{next_heap_size, Fragment, Heap};
+use crate::heap::{next_heap_size, refc_bytes, Fragment, Heap, MIN_BIN_VHEAP_BYTES};
 use crate::term::{header_tag, header_tag_of, is_header, object_layout, Term, TAG_BOXED, TAG_LIST};
 
 /// The owner of a heap names its roots through this.
@@ -221,7 +221,9 @@ pub fn collect(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) 
 }
 
 fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) {
-    let mut major = full || heap.minor_since_full >= heap.settings.fullsweep_after;
+    let mut major = full
+        || heap.minor_since_full >= heap.settings.fullsweep_after
+        || heap.old_bin_vheap > heap.old_bin_vheap_limit;
     let promote_words = heap.high_water;
     if !major && promote_words > 0 && heap.old.len() - heap.old_top < promote_words {
         if heap.old_top == 0 {
@@ -311,6 +313,18 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     heap.young = new_young.data;
     heap.top = new_young.top;
     heap.high_water = heap.top;
+    // The binaries' limits follow what survived (ERTS's next_vheap_size, simplified): twice
+    // the surviving bytes, never below the minimum.
+    // SAFETY: both lists hold live refc objects.
+    let young_bytes: usize = new_mso.iter().map(|&o| unsafe { refc_bytes(o) }).sum();
+    let old_bytes: usize = new_old_mso.iter().map(|&o| unsafe { refc_bytes(o) }).sum();
+    heap.bin_vheap = young_bytes;
+    heap.old_bin_vheap = old_bytes;
+    heap.bin_vheap_limit = (young_bytes * 2).max(MIN_BIN_VHEAP_BYTES);
+    if major {
+        // What survived is young now and is promoted by the next minor collection.
+        heap.old_bin_vheap_limit = (young_bytes * 2).max(MIN_BIN_VHEAP_BYTES);
+    }
     heap.mso = new_mso;
     heap.old_mso = new_old_mso;
     if major {

@@ -119,8 +119,28 @@ pub struct Heap {
     /// Refc binary objects on the old heap.
     pub(crate) old_mso: Vec<*mut u64>,
     pub(crate) minor_since_full: u32,
+    /// Bytes of the refc binaries `mso` lists (ERTS's virtual binary heap): binaries take no
+    /// heap words, so without this a process making large binaries would rarely collect and
+    /// hold them all. Over `bin_vheap_limit`, a collection is due.
+    pub(crate) bin_vheap: usize,
+    pub(crate) bin_vheap_limit: usize,
+    /// The same for the old heap's binaries; over its limit, the next collection is major.
+    pub(crate) old_bin_vheap: usize,
+    pub(crate) old_bin_vheap_limit: usize,
     pub settings: GcSettings,
     pub stats: GcStats,
+}
+
+/// ERTS's default `min_bin_vheap_size` (46422 words), in bytes.
+pub const MIN_BIN_VHEAP_BYTES: usize = 46_422 * 8;
+
+/// The bytes a refc binary object holds.
+///
+/// # Safety
+/// `obj` must be a live refc binary object.
+pub(crate) unsafe fn refc_bytes(obj: *mut u64) -> usize {
+    // SAFETY: per the contract, its data pointer is live.
+    unsafe { (*crate::bin::refc_bin_data(obj)).len() }
 }
 
 /// Counters for `erlang:statistics(garbage_collection)` and tests.
@@ -145,6 +165,10 @@ impl Heap {
             mso: Vec::new(),
             old_mso: Vec::new(),
             minor_since_full: 0,
+            bin_vheap: 0,
+            bin_vheap_limit: MIN_BIN_VHEAP_BYTES,
+            old_bin_vheap: 0,
+            old_bin_vheap_limit: MIN_BIN_VHEAP_BYTES,
             settings,
             stats: GcStats::default(),
         }
@@ -187,12 +211,16 @@ impl Heap {
     /// True when a collection is due before `need` more words are taken.
     #[inline]
     pub fn wants_gc(&self, need: usize) -> bool {
-        self.young_free() < need || self.fragment_words > self.young.len()
+        self.young_free() < need || self.fragment_words > self.young.len() || self.bin_vheap > self.bin_vheap_limit
     }
 
     /// Joins a message fragment to this heap; its terms become heap terms.
     pub fn attach_fragment(&mut self, mut f: Fragment) {
         self.fragment_words += f.used;
+        for &obj in &f.mso {
+            // SAFETY: a fragment's list holds its live refc objects.
+            self.bin_vheap += unsafe { refc_bytes(obj) };
+        }
         self.mso.append(&mut f.mso);
         // Keep the block with spare room last so `alloc_fragment` can keep filling it.
         let pos = self.fragments.len().saturating_sub(1);
@@ -202,6 +230,11 @@ impl Heap {
     /// Records a refc binary object allocated on this heap (from `alloc`).
     #[inline]
     pub fn note_refc_bin(&mut self, obj: *mut u64) {
+        // New data counts; another view of data already referenced (an append to a writable
+        // binary makes one per append) does not, or appending would count the whole binary
+        // again at every step, as ERTS counts one ProcBin however often it is appended to.
+        // SAFETY: the caller just made `obj`, a refc object.
+        self.bin_vheap += unsafe { (*crate::bin::refc_bin_data(obj)).charge_growth() };
         self.mso.push(obj);
     }
 

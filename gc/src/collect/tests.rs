@@ -247,3 +247,49 @@ fn empty_tuple_objects_do_not_derail_scans() {
         }
     }
 }
+
+#[test]
+fn refc_binaries_make_a_collection_due() {
+    use crate::heap::MIN_BIN_VHEAP_BYTES;
+    let mut h = Heap::new(GcSettings::default());
+    let size = 100_000;
+    let mut made = 0;
+    // Binaries take four heap words each, so only their bytes can make a collection due.
+    while !h.wants_gc(0) {
+        let data = BinData::new(vec![1u8; size]);
+        let obj = h.alloc(REFC_BIN_WORDS);
+        // SAFETY: four fresh words; takes over the only reference.
+        unsafe { write_refc_bin(obj, data, 0, size) };
+        h.note_refc_bin(obj);
+        made += 1;
+        assert!(made * size <= MIN_BIN_VHEAP_BYTES + size, "no collection due after {made} binaries");
+    }
+    assert!(made * size > MIN_BIN_VHEAP_BYTES);
+    let mut none = Term::NIL;
+    gc(&mut h, &mut none, false);
+    assert!(!h.wants_gc(0), "all binaries were garbage");
+    assert!(h.mso.is_empty());
+}
+
+#[test]
+fn appending_views_charge_only_the_growth() {
+    let mut h = Heap::new(GcSettings::default());
+    let mut bytes = vec![0u8; 1000];
+    bytes.reserve(1_000_000);
+    let data = BinData::new(bytes);
+    for i in 0..50 {
+        // A new view of the same data after each append, as `<<Acc/binary, ...>>` makes.
+        // SAFETY: data is live (the first view owns the initial reference).
+        let grown = unsafe { (*data).len() };
+        assert!(unsafe { (*data).try_append(grown, &[i as u8; 100]) });
+        if i > 0 {
+            // SAFETY: data is live.
+            unsafe { BinData::inc_ref(data) };
+        }
+        let obj = h.alloc(REFC_BIN_WORDS);
+        // SAFETY: four fresh words; takes over one reference.
+        unsafe { write_refc_bin(obj, data, 0, grown + 100) };
+        h.note_refc_bin(obj);
+    }
+    assert_eq!(h.bin_vheap, 1000 + 50 * 100);
+}

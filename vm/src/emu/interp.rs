@@ -337,9 +337,35 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
             Instr::Fmul { a, b, dst } => float_op!(instr, fr[*a as usize] * fr[*b as usize], *dst),
             Instr::Fdiv { a, b, dst } => float_op!(instr, fr[*a as usize] / fr[*b as usize], *dst),
             Instr::Fnegate { a, dst } => fr[*dst as usize] = -fr[*a as usize],
+            // Binary construction and matching: straight to the bit-syntax code.
+            Instr::BsCreateBin { .. } | Instr::BsStartMatch { .. } | Instr::BsGetPosition { .. }
+            | Instr::BsSetPosition { .. } | Instr::BsGetTail { .. } | Instr::BsGetInteger { .. }
+            | Instr::BsGetFloat { .. } | Instr::BsGetBinary { .. } | Instr::BsSkipBits { .. }
+            | Instr::BsTestTail { .. } | Instr::BsTestUnit { .. } | Instr::BsMatchString { .. }
+            | Instr::BsGetUtf8 { .. } | Instr::BsSkipUtf8 { .. } | Instr::BsMatch { .. } => {
+                match bits::exec(vm, p, x, instr) {
+                    bits::Next::Continue => {}
+                    bits::Next::Fail(l) => ip = lbl(l),
+                    bits::Next::Error(r) => match raise_at(vm, p, x, ip, Raised::error(r)) {
+                        Ok(handler) => ip = handler,
+                        Err(o) => return o,
+                    },
+                    bits::Next::Raise(r) => match raise_at(vm, p, x, ip, r) {
+                        Ok(handler) => ip = handler,
+                        Err(o) => return o,
+                    },
+                }
+            }
             _ => cold!(instr),
         }
     }
+}
+
+/// Raises `r` at `ip`: the handler to continue at, or the end of the process.
+#[cold]
+#[inline(never)]
+fn raise_at(vm: &Vm, p: &mut Process, x: &mut [Term], ip: *const Instr, r: Raised) -> Result<*const Instr, Outcome> {
+    exception::handle(vm, p, x, ip, r).map_err(Outcome::Exit)
 }
 
 /// `a < b` in term order, small integers inline.
