@@ -15,7 +15,7 @@ args=() tiers=1
 while [ $# -gt 0 ]; do
   case $1 in
     --tier) tiers=$2; args+=(--tier "$2"); shift 2;;
-    --ci) args+=(--suites "$here/ci_suites.txt" --quiet); shift;;
+    --ci) tiers=1,2; args+=(--tier 1,2 --suites "$here/ci_suites.txt" --quiet); shift;;
     *) args+=("$1"); shift;;
   esac
 done

@@ -1,9 +1,12 @@
 %% Runs one OTP *_SUITE module the way common_test would, closely enough to compare verdicts
 %% between erl and beamos, and prints one line per verdict on stdout:
 %%
-%%   @@> Suite Idx Id                      a case (or conf function, Idx "-") starts
+%%   @@> Suite Idx Id Ms                   a case (or conf function, Idx "-") starts, time limit
+%%   @@~ Suite timetrap Ms                 the running case set a new time limit
 %%   @@ Suite Idx Id Verdict Reason        its verdict: passed | failed | skipped | auto_skipped
 %%   @@ Suite end Passed Failed Skipped AutoSkipped
+%%   @@.                                   a heartbeat, every second (a VM that stops printing
+%%                                         them is hung: the driver kills it)
 %%
 %% Id is the group path and the case name joined by "/" (`p/t_case`); conf functions are
 %% `init_per_suite`, `end_per_suite`, `Group/init_per_group` and `Group/end_per_group`.
@@ -68,6 +71,7 @@ run(#opts{suite = Suite} = O) ->
     Config0 = [{data_dir, filename:join(Dir, atom_to_list(Suite) ++ "_data") ++ "/"},
                {priv_dir, O#opts.priv ++ "/"}],
     St0 = #st{opts = O#opts{dir = Dir}},
+    spawn_link(fun heartbeat/0),
     case catch Suite:all() of
         {skip, Reason} ->
             verdict(St0, "-", "all", skipped, Reason),
@@ -84,6 +88,15 @@ run(#opts{suite = Suite} = O) ->
             verdict(St0, "-", "all", failed, {bad_all, Other}),
             finish(St0)
     end.
+
+%% At priority max, so that cases running busy processes at high priority do not starve it.
+heartbeat() ->
+    process_flag(priority, max),
+    heartbeat_loop().
+
+heartbeat_loop() ->
+    receive after 1000 -> out("@@.~n", []) end,
+    heartbeat_loop().
 
 finish(#st{opts = #opts{suite = Suite}, counts = C}) ->
     out("@@ ~s end ~p ~p ~p ~p~n",
@@ -226,8 +239,8 @@ conf(#st{opts = #opts{suite = Suite} = O} = St, Id, Fun, Args, Config) ->
           case erlang:function_exported(Suite, Fun, Arity) of
             false -> {ok, Config};
             true ->
-                out("@@> ~s - ~s~n", [Suite, Id]),
                 Limit = limit(St#st.conf, O#opts.timeout, O),
+                out("@@> ~s - ~s ~p~n", [Suite, Id, Limit]),
                 Result = in_process(fun() -> apply(Suite, Fun, Args) end, Limit, O),
                 case {IsInit, Result} of
                     {true, {returned, {Skip, Why}}} when Skip =:= skip; Skip =:= skipped ->
@@ -264,20 +277,21 @@ conf_failed(#st{opts = #opts{suite = Suite}}, true, {Fun, Why}, Config) ->
 run_case({tc, Idx, Id, {bad_entry, Other}}, _Config, St) ->
     {verdict(St, Idx, Id, failed, {bad_entry, Other}), failed};
 run_case({tc, Idx, Id, Case}, Config0, #st{opts = #opts{suite = Suite} = O} = St) ->
-    out("@@> ~s ~p ~s~n", [Suite, Idx, Id]),
     Info = case erlang:function_exported(Suite, Case, 0) of
                true -> case catch Suite:Case() of L when is_list(L) -> L; _ -> [] end;
                false -> []
            end,
     Limit = limit(Info, limit(St#st.conf, O#opts.timeout, O), O),
+    out("@@> ~s ~p ~s ~p~n", [Suite, Idx, Id, Limit]),
     HasInit = erlang:function_exported(Suite, init_per_testcase, 2),
     HasEnd = erlang:function_exported(Suite, end_per_testcase, 2),
     Body = fun() -> tc_body(Suite, Case, Config0, HasInit, HasEnd) end,
     {Verdict, Reason, Output} =
         case in_process(Body, Limit, O) of
-            {returned, {'$otp_runner_failed', Why}} -> {failed, Why, []};
+            {returned, {'$otp_runner_failed', Why}} ->
+                {failed, Why, otp_runner_io:take(get(otp_runner_gl))};
             {returned, {Skip, Why}} when Skip =:= skip; Skip =:= skipped -> {skipped, Why, []};
-            {returned, {fail, Why}} -> {failed, Why, []};
+            {returned, {fail, Why}} -> {failed, Why, otp_runner_io:take(get(otp_runner_gl))};
             {returned, _} -> {passed, "", []};
             {skipped, Why} -> {skipped, Why, []};
             {init_failed, V, Why} -> {V, Why, []};
@@ -293,7 +307,7 @@ run_case({tc, Idx, Id, Case}, Config0, #st{opts = #opts{suite = Suite} = O} = St
         end,
     St1 = verdict(St, Idx, Id, Verdict, Reason),
     case Verdict of
-        failed -> print_output(Output);
+        failed -> print_output(Output), print_reason(Reason);
         _ -> ok
     end,
     {St1, Verdict}.
@@ -350,6 +364,7 @@ in_process(Fun, Limit, O) ->
     Self = self(),
     Ref = make_ref(),
     Gl = otp_runner_io:start(),
+    put(otp_runner_gl, Gl),
     {Pid, MRef} = spawn_monitor(
                     fun() ->
                             group_leader(Gl, self()),
@@ -370,6 +385,7 @@ wait(Pid, MRef, Ref, Gl, {Deadline, Limit} = Trap, O) ->
             wait(Pid, MRef, Ref, Gl, Trap, O);
         {Ref, timetrap, Ms} ->
             Ms1 = min(Ms, O#opts.cap),
+            out("@@~~ ~s timetrap ~p~n", [O#opts.suite, Ms1]),
             wait(Pid, MRef, Ref, Gl, {erlang:monotonic_time(millisecond) + Ms1, Ms1}, O);
         {'DOWN', MRef, process, Pid, {'$otp_runner_init', V, Why}} ->
             {init_failed, V, Why};
@@ -426,13 +442,17 @@ short({thrown, {R, [{_, _, _, _} | _] = Stk}}) ->
     clip(io_lib:format("thrown ~ts at ~ts", [io_lib:write(R, 12), frame(Stk)]));
 short(R) -> clip(io_lib:write(R, 12)).
 
-%% The frame that raised and, when different, the innermost frame of a suite.
-frame([Top | _] = Stk) ->
-    Mine = [F || {M, _, _, _} = F <- Stk, lists:suffix("_SUITE", atom_to_list(M))],
-    case Mine of
-        [Top | _] -> mfa(Top);
-        [S | _] -> [mfa(Top), " via ", mfa(S)];
-        [] -> mfa(Top)
+%% The frames that raised (up to three, innermost first, down to the suite) and the
+%% innermost frame of the suite: `at erlang:'!'/2 < code_server:call/1 < code:which/1 via
+%% andor_SUITE:init_per_suite/1:40`.
+frame(Stk) ->
+    IsSuite = fun({M, _, _, _}) -> lists:suffix("_SUITE", atom_to_list(M)) end,
+    {Inner, Rest} = lists:splitwith(fun(F) -> not IsSuite(F) end, Stk),
+    Top = lists:join(" < ", [mfa(F) || F <- lists:sublist(Inner, 3)]),
+    case {Inner, Rest} of
+        {[], [S | _]} -> mfa(S);
+        {_, [S | _]} -> [Top, " via ", mfa(S)];
+        {_, []} -> Top
     end.
 
 mfa({M, F, A, Loc}) ->
@@ -449,6 +469,12 @@ clip(Chars) ->
         true -> lists:sublist(S, 400) ++ "...";
         false -> S
     end.
+
+%% The whole reason, for the log (the verdict line has a short form).
+print_reason(Reason) ->
+    Text = lists:flatten(io_lib:format("~tP", [Reason, 40])),
+    [out("   | ~ts~n", [L]) || L <- lists:sublist(string:split(Text, "\n", all), 40)],
+    ok.
 
 print_output([]) -> ok;
 print_output(Output) ->

@@ -17,7 +17,7 @@
 
 -record(o, {cache, tiers = [1], filters = [], suites_file, jobs = 2, beamos, erl = "erl",
             known, update_known = false, strict_init = false, fresh_erl = false,
-            stall = 150, quiet = false}).
+            stall = 20, quiet = false}).
 
 main([Cache | Args]) ->
     O = parse(Args, #o{cache = Cache, jobs = erlang:system_info(logical_processors_available),
@@ -99,8 +99,8 @@ run_job({Vm, Key, Dir}, O, Results) ->
     Priv = filename:join([Results, atom_to_list(Vm), "priv", flat(Key)]),
     os:cmd("rm -rf '" ++ Priv ++ "'"),
     ok = filelib:ensure_path(Priv),
-    {ok, Fd} = file:open(Log, [write]),
-    R = attempts(Vm, Suite, Dir, Priv, O, Fd, 0, [], #{verdicts => [], crashes => []}, 0),
+    {ok, Fd} = file:open(Log, [write, binary]),
+    R = attempts(Vm, Key, Suite, Dir, Priv, O, Fd, 0, [], #{verdicts => [], crashes => []}, 0),
     file:close(Fd),
     Ms = erlang:monotonic_time(millisecond) - T0,
     Res = R#{ms => Ms},
@@ -119,14 +119,19 @@ progress(Vm, Key, #{verdicts := Vs, crashes := Cs, ms := Ms}) ->
 
 -define(MAX_RESTARTS, 200).
 
-attempts(Vm, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
+attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
     Args = ["suite=" ++ Suite, "dir=" ++ Dir, "priv=" ++ Priv, "from=" ++ integer_to_list(From)]
         ++ [case O#o.strict_init of true -> "init=strict"; false -> "init=lenient" end]
         ++ ["noconf=" ++ lists:join(",", NoConf) || NoConf =/= []],
     Exe = case Vm of erl -> O#o.erl; beamos -> O#o.beamos end,
-    Cmd = [Exe, "-noshell", "-pa", filename:join(O#o.cache, "ebin"), "-pa", Dir,
+    %% As OTP's compiler and stdlib Makefiles run their tests (maybe_SUITE needs it).
+    Features = case lists:prefix("emulator/", Key) of
+                   true -> [];
+                   false -> ["-enable-feature", "maybe_expr"]
+               end,
+    Cmd = [Exe | Features] ++ ["-noshell", "-pa", filename:join(O#o.cache, "ebin"), "-pa", Dir,
            "-s", "otp_runner", "main" | Args],
-    io:format(Fd, "### ~s~n", [lists:join(" ", Cmd)]),
+    ok = file:write(Fd, ["### ", lists:join(" ", Cmd), $\n]),
     {Lines, Status} = run_vm(Cmd, O, Fd),
     {Started, Verdicts, Ended} = parse_lines(Lines),
     Acc1 = Acc#{verdicts := merge(maps:get(verdicts, Acc), Verdicts)},
@@ -153,13 +158,13 @@ attempts(Vm, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
                                        end,
                     case N >= ?MAX_RESTARTS of
                         true -> Acc2#{complete => false};
-                        false -> attempts(Vm, Suite, Dir, Priv, O, Fd, From1, NoConf1, Acc2, N + 1)
+                        false -> attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From1, NoConf1, Acc2, N + 1)
                     end
             end
     end.
 
 crash_reason({exit, 124}, _) -> "killed: outer time limit";
-crash_reason(stalled, _) -> "hung: no progress for the stall limit";
+crash_reason(stalled, _) -> "hung: no heartbeat, or the case ran 25 s past its time limit";
 crash_reason({exit, S}, Tail) ->
     Sig = case S > 128 of true -> io_lib:format(" (signal ~b)", [S - 128]); false -> "" end,
     lists:flatten(io_lib:format("exit status ~b~s: ~ts", [S, Sig, oneline(lists:join(" | ", Tail))])).
@@ -202,30 +207,50 @@ reason_after(Line, N) ->
         [_] -> ""
     end.
 
-%% Runs one VM under `timeout`, logging every line; kills it when it prints nothing for the
-%% stall limit. -> {Lines, {exit, Status} | stalled}
+%% Runs one VM under `timeout`, logging every line. The VM is hung, and killed, when it prints
+%% nothing (not even the runner's heartbeat) for the stall limit, or when a case runs 25 s past
+%% the time limit the runner announced for it (the runner enforces that limit itself).
+%% -> {Lines, {exit, Status} | stalled}
 run_vm([Exe | Args], O, Fd) ->
     Timeout = os:find_executable("timeout"),
     Port = open_port({spawn_executable, Timeout},
                      [{args, ["-k", "5", "3600", Exe | Args]}, {line, 8192}, exit_status,
                       stderr_to_stdout, binary, use_stdio, hide]),
-    collect(Port, O#o.stall * 1000, Fd, [], []).
+    collect(Port, O#o.stall * 1000, Fd, [], [], infinity).
 
-collect(Port, Stall, Fd, Part, Acc) ->
+now_ms() -> erlang:monotonic_time(millisecond).
+
+deadline(Line, Deadline) ->
+    case string:lexemes(Line, " ") of
+        ["@@>", _, _, _, Ms] -> now_ms() + list_to_integer(Ms) + 25000;
+        ["@@~", _, "timetrap", Ms] -> now_ms() + list_to_integer(Ms) + 25000;
+        _ -> Deadline
+    end.
+
+collect(Port, Stall, Fd, Part, Acc, Deadline) ->
+    Wait = case Deadline of
+               infinity -> Stall;
+               _ -> max(0, min(Stall, Deadline - now_ms()))
+           end,
     receive
-        {Port, {data, {noeol, B}}} -> collect(Port, Stall, Fd, [B | Part], Acc);
+        {Port, {data, {noeol, B}}} -> collect(Port, Stall, Fd, [B | Part], Acc, Deadline);
+        {Port, {data, {eol, <<"@@.">>}}} when Part =:= [] ->
+            collect(Port, Stall, Fd, [], Acc, Deadline);
         {Port, {data, {eol, B}}} ->
-            Line = unicode:characters_to_list(iolist_to_binary(lists:reverse([B | Part]))),
-            L = case Line of {error, _, _} -> binary_to_list(B); {incomplete, _, _} -> binary_to_list(B); _ -> Line end,
-            io:put_chars(Fd, [L, $\n]),
-            collect(Port, Stall, Fd, [], [L | Acc]);
+            Bin = iolist_to_binary(lists:reverse([B | Part])),
+            L = case unicode:characters_to_list(Bin) of
+                    Chars when is_list(Chars) -> Chars;
+                    _ -> binary_to_list(Bin)
+                end,
+            ok = file:write(Fd, [Bin, $\n]),
+            collect(Port, Stall, Fd, [], [L | Acc], deadline(L, Deadline));
         {Port, {exit_status, S}} ->
             {lists:reverse(Acc), {exit, S}}
-    after Stall ->
+    after Wait ->
             {os_pid, Pid} = erlang:port_info(Port, os_pid),
             os:cmd("kill -TERM " ++ integer_to_list(Pid)),
             drain(Port),
-            io:format(Fd, "### stalled: killed~n", []),
+            ok = file:write(Fd, "### hung: killed\n"),
             {lists:reverse(Acc), stalled}
     end.
 
