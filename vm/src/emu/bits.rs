@@ -305,21 +305,72 @@ fn size_bits(t: Term, unit: u32) -> Option<Option<usize>> {
 // ------------------------------------------------------------------ construction
 
 /// Appends bits to a growing bit buffer.
+/// Bytes of a binary under construction; the first `INLINE_BYTES` live on the Rust stack, so
+/// building a small binary (or appending a few bytes in place) allocates nothing.
 struct BitWriter {
-    bytes: Vec<u8>,
+    inline: [u8; INLINE_BYTES],
+    /// Used instead of `inline` once the binary outgrows it.
+    spill: Option<Vec<u8>>,
+    /// Bytes in use (in `inline` until spilled).
+    len: usize,
     bits: usize,
 }
 
+const INLINE_BYTES: usize = 64;
+
 impl BitWriter {
+    fn new() -> BitWriter {
+        BitWriter { inline: [0; INLINE_BYTES], spill: None, len: 0, bits: 0 }
+    }
     fn with_capacity(bits: usize) -> BitWriter {
-        BitWriter { bytes: Vec::with_capacity(bits.div_ceil(8)), bits: 0 }
+        let mut w = BitWriter::new();
+        if bits.div_ceil(8) > INLINE_BYTES {
+            w.spill = Some(Vec::with_capacity(bits.div_ceil(8)));
+        }
+        w
+    }
+    /// Continues a construction from earlier bytes (old-style `bs_put_*`).
+    fn from_parts(bytes: Vec<u8>, bits: usize) -> BitWriter {
+        BitWriter { inline: [0; INLINE_BYTES], len: bytes.len(), spill: Some(bytes), bits }
+    }
+    fn bytes(&self) -> &[u8] {
+        match &self.spill {
+            Some(v) => v,
+            None => &self.inline[..self.len],
+        }
+    }
+    fn into_vec(self) -> Vec<u8> {
+        match self.spill {
+            Some(v) => v,
+            None => self.inline[..self.len].to_vec(),
+        }
+    }
+    /// The buffer, zero-extended to at least `need` bytes.
+    fn grow_to(&mut self, need: usize) -> &mut [u8] {
+        if self.spill.is_none() && need > INLINE_BYTES {
+            let mut v = Vec::with_capacity(need.max(2 * INLINE_BYTES));
+            v.extend_from_slice(&self.inline[..self.len]);
+            self.spill = Some(v);
+        }
+        match &mut self.spill {
+            Some(v) => {
+                if v.len() < need {
+                    v.resize(need, 0);
+                }
+                self.len = v.len();
+                v
+            }
+            None => {
+                // Bytes past `len` are still zero: nothing is written beyond it.
+                self.len = self.len.max(need);
+                &mut self.inline[..self.len]
+            }
+        }
     }
     fn push_bits(&mut self, src: &[u8], src_off: usize, n: usize) {
         let need = (self.bits + n).div_ceil(8);
-        if self.bytes.len() < need {
-            self.bytes.resize(need, 0);
-        }
-        terms::copy_bits(src, src_off, &mut self.bytes, self.bits, n);
+        let at = self.bits;
+        terms::copy_bits(src, src_off, self.grow_to(need), at, n);
         self.bits += n;
     }
     fn push_u64(&mut self, v: u64, n: usize) {
@@ -602,16 +653,16 @@ fn append_in_place(p: &mut Process, x: &[Term], segs: &[Segment]) -> Option<Term
     if at != d.len() {
         return None;
     }
-    let mut w = BitWriter::with_capacity(64);
+    let mut w = BitWriter::new();
     for seg in &segs[1..] {
         if !put_segment(p, x, &mut w, seg) {
             return None;
         }
     }
-    if w.bits % 8 != 0 || !d.try_append(at, &w.bytes) {
+    if w.bits % 8 != 0 || !d.try_append(at, w.bytes()) {
         return None;
     }
-    let size = bit_size / 8 + w.bytes.len();
+    let size = bit_size / 8 + w.bytes().len();
     let o = p.heap.alloc(beamos_gc::bin::REFC_BIN_WORDS);
     // SAFETY: fresh words; the new object owns the reference taken here.
     unsafe {
@@ -623,7 +674,7 @@ fn append_in_place(p: &mut Process, x: &[Term], segs: &[Segment]) -> Option<Term
 }
 
 fn finish(p: &mut Process, w: BitWriter) -> Term {
-    terms::bitstring(&mut p.heap, &w.bytes, w.bits)
+    terms::bitstring(&mut p.heap, w.bytes(), w.bits)
 }
 
 /// Executes a bit-syntax instruction.
@@ -635,7 +686,7 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
                 write(p, x, *dst, t);
                 return Next::Continue;
             }
-            let mut w = BitWriter::with_capacity(64);
+            let mut w = BitWriter::new();
             for seg in segs.iter() {
                 if !put_segment(p, x, &mut w, seg) {
                     if *fail != 0 {
@@ -645,9 +696,9 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
                 }
             }
             let appending = matches!(segs.first().map(|s| s.ty), Some(SegType::Append | SegType::PrivateAppend));
-            let t = if appending && w.bits % 8 == 0 && w.bytes.len() > beamos_gc::bin::HEAP_BIN_LIMIT {
+            let t = if appending && w.bits % 8 == 0 && w.bytes().len() > beamos_gc::bin::HEAP_BIN_LIMIT {
                 // The start of an accumulated binary: give it room so the next appends are in place.
-                let mut v = w.bytes;
+                let mut v = w.into_vec();
                 v.reserve(v.len().max(256));
                 terms::refc_binary(&mut p.heap, v)
             } else {
@@ -829,16 +880,17 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
         }
         Instr::BsPut { fail, seg } => {
             let (bytes, nbits) = p.bs_building.take().unwrap_or_default();
-            let mut w = BitWriter { bytes, bits: nbits };
+            let mut w = BitWriter::from_parts(bytes, nbits);
             let ok = put_segment(p, x, &mut w, seg);
             if !ok {
                 return fail_or(*fail, am::BADARG);
             }
             // Complete when the expected size is reached: we finish lazily at every put.
-            let t = terms::bitstring(&mut p.heap, &w.bytes, w.bits);
+            let t = terms::bitstring(&mut p.heap, w.bytes(), w.bits);
             let d = p.bs_target;
             write(p, x, d, t);
-            p.bs_building = Some((w.bytes, w.bits));
+            let bits = w.bits;
+            p.bs_building = Some((w.into_vec(), bits));
             Next::Continue
         }
         Instr::BsAdd { fail, a, b, unit, dst } => {
@@ -857,7 +909,8 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
             let Some(Some(extra)) = size_bits(read(p, x, *size), *unit) else { return fail_or(*fail, am::BADARG) };
             let mut w = BitWriter::with_capacity(v.bit_size + extra);
             w.push_bits(v.bytes, v.bit_offset, v.bit_size);
-            p.bs_building = Some((w.bytes, w.bits));
+            let bits = w.bits;
+            p.bs_building = Some((w.into_vec(), bits));
             p.bs_target = *dst;
             let t = terms::bitstring(&mut p.heap, &p.bs_building.as_ref().expect("set").0.clone(), v.bit_size);
             write(p, x, *dst, t);
@@ -883,7 +936,8 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
 
 impl BitWriter {
     fn into_parts(self) -> (Vec<u8>, usize) {
-        (self.bytes, self.bits)
+        let bits = self.bits;
+        (self.into_vec(), bits)
     }
 }
 
