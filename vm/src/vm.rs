@@ -437,6 +437,7 @@ impl Vm {
     /// Runs processes until `halt` or until nothing can run.
     pub fn run(&self) -> RunEnd {
         let mut x = vec![Term::NIL; interp::X_REGS].into_boxed_slice();
+        let mut fr = Box::new([0.0f64; interp::F_REGS]);
         loop {
             if let Some(s) = self.halted() {
                 return RunEnd::Halt(s);
@@ -453,7 +454,7 @@ impl Vm {
                 continue;
             };
             self.fire_timers(false);
-            match interp::run_slice(self, &mut p, &mut x) {
+            match interp::run_slice(self, &mut p, &mut x, &mut fr) {
                 Outcome::Yield => self.runq.lock().push_back(p),
                 Outcome::Park => self.park(p),
                 Outcome::Exit(reason) => self.process_exit(p, reason),
@@ -480,9 +481,10 @@ impl Vm {
     /// Returns false when no timer is pending at all.
     fn fire_timers(&self, wait: bool) -> bool {
         loop {
-            let now = self.now_ns();
+            // The clock is read only when a timer is pending (this runs before every slice).
             let top = self.timers.lock().peek().copied();
             let Some(Reverse((deadline, id))) = top else { return false };
+            let now = self.now_ns();
             if deadline > now {
                 if wait {
                     self.platform.sleep_until(deadline);

@@ -42,7 +42,9 @@ pub enum Outcome {
 }
 
 /// Runs `p` until it yields, waits, exits or halts the VM.
-pub fn run_slice(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Outcome {
+/// `x` and `fr` are the scheduler's register files (float registers hold nothing between
+/// slices: the compiler keeps floats in them only within a block without calls).
+pub fn run_slice(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -> Outcome {
     assert!(x.len() >= X_REGS, "register file too small");
     // Restore the live x registers.
     let n = p.saved_x.len();
@@ -51,9 +53,7 @@ pub fn run_slice(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Outcome {
     if let Some(o) = receive::handle_signals(vm, p, x) {
         return o;
     }
-    let mut fr = [0.0f64; F_REGS];
-    let out = interpret(vm, p, x, &mut fr);
-    out
+    interpret(vm, p, x, fr)
 }
 
 macro_rules! y_index {
