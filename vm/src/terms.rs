@@ -344,16 +344,41 @@ pub fn copy_bits(src: &[u8], so: usize, dst: &mut [u8], do_: usize, n: usize) {
         }
         return;
     }
-    for i in 0..n {
-        let sb = so + i;
-        let bit = (src[sb / 8] >> (7 - sb % 8)) & 1;
-        let db = do_ + i;
-        let m = 1u8 << (7 - db % 8);
-        if bit != 0 {
-            dst[db / 8] |= m;
-        } else {
-            dst[db / 8] &= !m;
-        }
+    // Unaligned: up to 56 bits at a time through a word, written a byte (or part of one) at
+    // a time.
+    let mut done = 0;
+    while done < n {
+        let k = (n - done).min(56);
+        let v = read_bits(src, so + done, k);
+        write_bits(dst, do_ + done, k, v);
+        done += k;
+    }
+}
+
+/// `k` (at most 56) bits of `src` from bit `off`, as the low bits of the result.
+#[inline]
+fn read_bits(src: &[u8], off: usize, k: usize) -> u64 {
+    let b = off / 8;
+    let mut w = [0u8; 8];
+    let avail = src.len().saturating_sub(b).min(8);
+    w[..avail].copy_from_slice(&src[b..b + avail]);
+    (u64::from_be_bytes(w) << (off % 8)) >> (64 - k)
+}
+
+/// Writes the low `k` bits of `v` into `dst` from bit `off`, leaving the other bits.
+#[inline]
+fn write_bits(dst: &mut [u8], off: usize, k: usize, v: u64) {
+    let (mut off, mut left) = (off, k);
+    while left > 0 {
+        let bp = off % 8;
+        let t = (8 - bp).min(left);
+        let bits = ((v >> (left - t)) & ((1u64 << t) - 1)) as u8;
+        let shift = 8 - bp - t;
+        let mask = (((1u16 << t) - 1) as u8) << shift;
+        let d = &mut dst[off / 8];
+        *d = (*d & !mask) | (bits << shift);
+        off += t;
+        left -= t;
     }
 }
 

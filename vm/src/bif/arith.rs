@@ -157,6 +157,11 @@ fn bxor(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 /// Shifts left by `n` (right when negative), for any integer size.
 fn shift(ctx: &mut Ctx, v: Term, n: Term, left: bool) -> BifResult {
+    if let (Some(i), Some(k)) = (v.as_small(), n.as_small()) {
+        if let Some(t) = crate::emu::instr::small_shift(i, if left { k } else { -k }).and_then(Term::try_small) {
+            return Ok(t);
+        }
+    }
     let Some(n) = n.as_small().or_else(|| if n.is_integer() { Some(if to_bigint(n).is_some_and(|b| b.is_negative()) { i64::MIN / 2 } else { i64::MAX / 2 }) } else { None }) else {
         return badarith();
     };

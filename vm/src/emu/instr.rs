@@ -35,6 +35,8 @@ pub enum ArithOp {
     Band,
     Bor,
     Bxor,
+    Bsl,
+    Bsr,
 }
 
 impl ArithOp {
@@ -48,6 +50,8 @@ impl ArithOp {
             "band" => ArithOp::Band,
             "bor" => ArithOp::Bor,
             "bxor" => ArithOp::Bxor,
+            "bsl" => ArithOp::Bsl,
+            "bsr" => ArithOp::Bsr,
             _ => return None,
         })
     }
@@ -65,7 +69,24 @@ impl ArithOp {
             ArithOp::Band => Some(i & j),
             ArithOp::Bor => Some(i | j),
             ArithOp::Bxor => Some(i ^ j),
+            ArithOp::Bsl => small_shift(i, j),
+            ArithOp::Bsr => small_shift(i, -j),
         }
+    }
+}
+
+/// `i` shifted left by `k` bits (right when negative, rounding toward negative infinity as
+/// `bsr` does), if the result fits an i64.
+#[inline(always)]
+pub fn small_shift(i: i64, k: i64) -> Option<i64> {
+    if k >= 0 {
+        if k >= 63 {
+            return (i == 0).then_some(0);
+        }
+        let r = i << k;
+        (r >> k == i).then_some(r)
+    } else {
+        Some(i >> k.unsigned_abs().min(63))
     }
 }
 
