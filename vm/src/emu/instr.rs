@@ -288,6 +288,16 @@ pub enum Instr {
     IsNonemptyListGetList { fail: Label, src: Src, head: Dst, tail: Dst },
     /// `test_heap Heap Live; put_list Head Tail Dst`.
     TestHeapPutList { heap: u32, live: u32, head: Src, tail: Src, dst: Dst },
+    /// `move S1 D1; move S2 D2` (in that order).
+    Move2 { s1: Src, d1: Dst, s2: Src, d2: Dst },
+    /// `move S D; return`.
+    MoveReturn { src: Src, dst: Dst },
+    /// `move S D; call Arity Target` (the continuation is after the call).
+    MoveCall { src: Src, dst: Dst, arity: u32, target: Label },
+    /// `move S D; call_last Arity Target Dealloc`.
+    MoveCallLast { src: Src, dst: Dst, arity: u32, target: Label, dealloc: u32 },
+    /// `move S D; call_only Arity Target`.
+    MoveCallOnly { src: Src, dst: Dst, arity: u32, target: Label },
     OnLoad,
     /// The continuation of every initial call: the process exits normally.
     NormalExit,
@@ -313,6 +323,7 @@ impl Instr {
         use Instr::*;
         match self {
             Call { target, .. } | CallLast { target, .. } | CallOnly { target, .. } => f(target),
+            MoveCall { target, .. } | MoveCallLast { target, .. } | MoveCallOnly { target, .. } => f(target),
             Bif { fail, .. } | GcBif { fail, .. } | Arith { fail, .. } => f(fail),
             LoopRec { fail, .. } => f(fail),
             LoopRecEnd { target } | Wait { target } | WaitTimeout { target, .. } | Jump { target } => f(target),

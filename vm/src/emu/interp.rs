@@ -219,6 +219,39 @@ fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -
                 ip = p.cp;
                 p.cp = core::ptr::null();
             }
+            Instr::Move2 { s1, d1, s2, d2 } => {
+                let v = read(p, x, *s1);
+                write(p, x, *d1, v);
+                let v = read(p, x, *s2);
+                write(p, x, *d2, v);
+                ip = skip(ip);
+            }
+            Instr::MoveReturn { src, dst } => {
+                let v = read(p, x, *src);
+                write(p, x, *dst, v);
+                ip = p.cp;
+                p.cp = core::ptr::null();
+            }
+            Instr::MoveCall { src, dst, arity, target } => {
+                let v = read(p, x, *src);
+                write(p, x, *dst, v);
+                p.cp = skip(ip);
+                charge!(*arity, lbl(*target));
+                ip = lbl(*target);
+            }
+            Instr::MoveCallLast { src, dst, arity, target, dealloc } => {
+                let v = read(p, x, *src);
+                write(p, x, *dst, v);
+                deallocate(p, *dealloc);
+                charge!(*arity, lbl(*target));
+                ip = lbl(*target);
+            }
+            Instr::MoveCallOnly { src, dst, arity, target } => {
+                let v = read(p, x, *src);
+                write(p, x, *dst, v);
+                charge!(*arity, lbl(*target));
+                ip = lbl(*target);
+            }
             Instr::Trim { n } => {
                 let l = p.stack.len() - *n as usize;
                 p.stack.truncate(l);

@@ -861,6 +861,19 @@ fn fuse(code: &mut [Instr]) {
             (Instr::TestHeap { heap, live }, Instr::PutList { head, tail, dst }) => {
                 Instr::TestHeapPutList { heap: *heap, live: *live, head: *head, tail: *tail, dst: *dst }
             }
+            (Instr::Move { src: s1, dst: d1 }, Instr::Move { src: s2, dst: d2 }) => {
+                Instr::Move2 { s1: *s1, d1: *d1, s2: *s2, d2: *d2 }
+            }
+            (Instr::Move { src, dst }, Instr::Return) => Instr::MoveReturn { src: *src, dst: *dst },
+            (Instr::Move { src, dst }, Instr::Call { arity, target }) => {
+                Instr::MoveCall { src: *src, dst: *dst, arity: *arity, target: *target }
+            }
+            (Instr::Move { src, dst }, Instr::CallLast { arity, target, dealloc }) => {
+                Instr::MoveCallLast { src: *src, dst: *dst, arity: *arity, target: *target, dealloc: *dealloc }
+            }
+            (Instr::Move { src, dst }, Instr::CallOnly { arity, target }) => {
+                Instr::MoveCallOnly { src: *src, dst: *dst, arity: *arity, target: *target }
+            }
             _ => continue,
         };
         code[i] = fused;
