@@ -313,6 +313,7 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     heap.young = new_young.data;
     heap.top = new_young.top;
     heap.high_water = heap.top;
+    heap.limit = next_heap_size(((heap.top + need) * 2).max(heap.settings.min_heap_size)).min(heap.young.len());
     // The binaries' limits follow what survived (ERTS's next_vheap_size, simplified): twice
     // the surviving bytes, never below the minimum.
     // SAFETY: both lists hold live refc objects.

@@ -108,6 +108,11 @@ impl Default for GcSettings {
 pub struct Heap {
     pub(crate) young: Box<[u64]>,
     pub(crate) top: usize,
+    /// A collection is due once `top` passes this (at most `young.len()`): after a collection
+    /// that kept little, the block (sized for the worst case) is used only up to about twice
+    /// what survived, so the next to-space, sized by what was allocated, is small again: the
+    /// heap shrinks as ERTS's does after a mostly-garbage collection.
+    pub(crate) limit: usize,
     /// Objects below this index survived one collection; the next minor one promotes them.
     pub(crate) high_water: usize,
     pub(crate) fragments: Vec<Fragment>,
@@ -157,6 +162,7 @@ impl Heap {
         Heap {
             young: vec![0u64; size].into_boxed_slice(),
             top: 0,
+            limit: size,
             high_water: 0,
             fragments: Vec::new(),
             fragment_words: 0,
@@ -205,13 +211,13 @@ impl Heap {
     /// Free words left in the young block.
     #[inline]
     pub fn young_free(&self) -> usize {
-        self.young.len() - self.top
+        self.limit.saturating_sub(self.top)
     }
 
     /// True when a collection is due before `need` more words are taken.
     #[inline]
     pub fn wants_gc(&self, need: usize) -> bool {
-        self.young_free() < need || self.fragment_words > self.young.len() || self.bin_vheap > self.bin_vheap_limit
+        self.young_free() < need || self.fragment_words > self.limit || self.bin_vheap > self.bin_vheap_limit
     }
 
     /// Joins a message fragment to this heap; its terms become heap terms.
@@ -242,9 +248,10 @@ impl Heap {
     pub fn used_words(&self) -> usize {
         self.top + self.fragment_words + self.old_top
     }
-    /// Size of the young block in words (`heap_size` in process_info).
+    /// Size of the young heap in words (`heap_size` in process_info): what may be used
+    /// before the next collection.
     pub fn young_size(&self) -> usize {
-        self.young.len()
+        self.limit
     }
     /// Size of the old heap in words.
     pub fn old_size(&self) -> usize {

@@ -293,3 +293,27 @@ fn appending_views_charge_only_the_growth() {
     }
     assert_eq!(h.bin_vheap, 1000 + 50 * 100);
 }
+
+#[test]
+fn the_young_heap_shrinks_when_little_survives() {
+    let mut h = Heap::new(GcSettings::default());
+    // A phase that keeps a long list alive grows the heap...
+    let mut keep = Term::NIL;
+    for i in 0..200_000 {
+        if h.wants_gc(2) {
+            collect(&mut h, &mut SliceRoots(&mut [core::slice::from_mut(&mut keep)]), 2, false);
+        }
+        keep = cons(&mut h, Term::small(i), keep);
+    }
+    let grown = h.young_size();
+    assert!(grown > 200_000, "the live list fits: {grown}");
+    // ...then only garbage is made, with a large `need` each time (as a deep stack makes).
+    keep = Term::NIL;
+    for i in 0..2_000_000 {
+        if h.wants_gc(2) {
+            collect(&mut h, &mut SliceRoots(&mut [core::slice::from_mut(&mut keep)]), 1000, false);
+        }
+        let _ = cons(&mut h, Term::small(i), Term::NIL);
+    }
+    assert!(h.young_size() < 10_000, "young heap still {} words (was {grown})", h.young_size());
+}
