@@ -18,15 +18,22 @@ if [ -f "$tree/.unpacked" ]; then echo "$tree"; exit 0; fi
 apt=$cache/apt
 tarball=$apt/erlang_$vsn+dfsg.orig.tar.xz
 if [ ! -f "$tarball" ]; then
+  if ! command -v xz >/dev/null 2>&1 || ! command -v dpkg-source >/dev/null 2>&1; then
+    echo "fetch: installing xz-utils dpkg-dev" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xz-utils dpkg-dev >/dev/null \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xz-utils dpkg-dev >/dev/null; }
+  fi
   mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
   echo "deb-src http://deb.debian.org/debian bookworm main" > "$apt/sources.list"
   opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
         -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1)
-  echo "fetch: apt-get update (private deb-src list)" >&2
-  apt-get -q "${opts[@]}" update >&2
-  echo "fetch: apt-get source --download-only erlang" >&2
-  (cd "$apt" && apt-get -q "${opts[@]}" source --download-only erlang >&2)
-  [ -f "$tarball" ] || { echo "fetch: $tarball missing after apt-get source" >&2; ls "$apt" >&2; exit 1; }
+  echo "fetch: apt-get update, apt-get source --download-only erlang (log: $apt/apt.log)" >&2
+  if ! { apt-get -q "${opts[@]}" update && (cd "$apt" && apt-get -q "${opts[@]}" source --download-only erlang); } \
+       > "$apt/apt.log" 2>&1 || [ ! -f "$tarball" ]; then
+    cat "$apt/apt.log" >&2
+    echo "fetch: could not download $(basename "$tarball")" >&2
+    exit 1
+  fi
 fi
 # Only the parts the suites and their include files need.
 echo "fetch: unpacking test directories from $(basename "$tarball")" >&2

@@ -17,7 +17,7 @@
 
 -record(o, {cache, tiers = [1], filters = [], suites_file, jobs = 2, beamos, erl = "erl",
             known, update_known = false, strict_init = false, fresh_erl = false,
-            stall = 20, quiet = false}).
+            stall = 10, quiet = false}).
 
 main([Cache | Args]) ->
     O = parse(Args, #o{cache = Cache, jobs = erlang:system_info(logical_processors_available),
@@ -139,8 +139,7 @@ attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
         {true, {exit, 0}} ->
             Acc1#{complete => true};
         _ ->
-            Tail = [L || L <- Lines, not lists:prefix("@@", L)],
-            Why = crash_reason(Status, lists:nthtail(max(0, length(Tail) - 4), Tail)),
+            Why = crash_reason(Status, crash_lines(Lines)),
             Done = [{I, Id} || {I, Id, _, _} <- Verdicts],
             case [S || S <- Started, not lists:member(S, Done)] of
                 [] ->
@@ -161,6 +160,18 @@ attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
                         false -> attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From1, NoConf1, Acc2, N + 1)
                     end
             end
+    end.
+
+%% What the VM said as it died: a Rust panic message (and the line after it, the message), an
+%% abort's reason, else the last lines of output.
+crash_lines(Lines) ->
+    Other = [L || L <- Lines, not lists:prefix("@@", L), not lists:prefix("   |", L)],
+    Marks = ["panicked at", "memory allocation of", "fatal runtime error", "overflowed its stack",
+             "Segmentation", "Aborted"],
+    IsMark = fun(L) -> lists:any(fun(M) -> string:find(L, M) =/= nomatch end, Marks) end,
+    case lists:dropwhile(fun(L) -> not IsMark(L) end, Other) of
+        [] -> lists:nthtail(max(0, length(Other) - 4), Other);
+        [M | More] -> [M | [L || L <- lists:sublist(More, 1), not lists:prefix("stack backtrace", L)]]
     end.
 
 crash_reason({exit, 124}, _) -> "killed: outer time limit";
@@ -323,6 +334,7 @@ compare_suite(Key, Erl, Beam) ->
     CrashIds = [Id || {_, Id, _} <- Crashes],
     Rows = [row(Key, Id, I =:= "-", EVd, beam_verdict(Id, BV, Crashes, Complete))
             || {I, Id, EVd, _} <- EV],
+    %% (a conf function missing after a crash: the resumed run had no case left under it)
     ErlIds = [Id || {_, Id, _, _} <- EV],
     Extra = [{Key, Id, I =:= "-", missing, Vd, extra, R}
              || {I, Id, Vd, R} <- BV, not lists:member(Id, ErlIds)]
@@ -337,6 +349,7 @@ beam_verdict(Id, BV, Crashes, Complete) ->
         false ->
             case lists:keyfind(Id, 2, BV) of
                 {_, _, V, R} -> {V, R};
+                false when Complete, Crashes =/= [] -> {crashed, "not run: the VM crashed earlier"};
                 false when Complete -> {missing, ""};
                 false -> {crashed, "not run: the VM crashed earlier"}
             end
