@@ -51,6 +51,17 @@ impl Space {
     fn new(words: usize) -> Space {
         Space { data: vec![0u64; words].into_boxed_slice(), top: 0 }
     }
+    /// A to-space of at least `words`: the heap's spare block if it fits (not more than twice
+    /// the size), cleared, else a new one.
+    fn for_heap(heap: &mut Heap, words: usize) -> Space {
+        match heap.spare.take() {
+            Some((mut data, dirty)) if data.len() >= words && data.len() <= words * 2 => {
+                data[..dirty].fill(0);
+                Space { data, top: 0 }
+            }
+            _ => Space::new(words),
+        }
+    }
     #[inline]
     fn take(&mut self, n: usize) -> *mut u64 {
         assert!(self.data.len() - self.top >= n, "to-space sized for the worst case");
@@ -207,6 +218,10 @@ impl Collector<'_> {
     }
 }
 
+/// Young blocks at least this large are kept for reuse as the next to-space (smaller ones come
+/// cheaply from the allocator, and idle processes should not hold two).
+const SPARE_MIN_WORDS: usize = 8192;
+
 /// Collects `heap`, keeping what `roots` reach, and leaves at least `need` free young words.
 /// `full` forces a major collection.
 pub fn collect(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool) {
@@ -244,11 +259,12 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     let old_len = heap.old.len();
     let mut fragments: Vec<(usize, usize)> = heap.fragments.iter().map(|f| f.range()).filter(|r| r.0 < r.1).collect();
     fragments.sort_unstable();
+    let young_to = Space::for_heap(heap, young_size);
     let mut c = Collector {
         heap,
         fragments,
         major,
-        young_to: Space::new(young_size),
+        young_to,
         old_to: if major { None } else { Some((old_ptr, old_top_before, old_len)) },
     };
     roots.for_each(&mut |t: &mut Term| *t = c.evacuate(*t));
@@ -310,10 +326,13 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     }
     heap.fragments.clear();
     heap.fragment_words = 0;
-    heap.young = new_young.data;
+    let used = heap.top;
+    let from = core::mem::replace(&mut heap.young, new_young.data);
+    if from.len() >= SPARE_MIN_WORDS {
+        heap.spare = Some((from, used));
+    }
     heap.top = new_young.top;
     heap.high_water = heap.top;
-    heap.limit = next_heap_size(((heap.top + need) * 2).max(heap.settings.min_heap_size)).min(heap.young.len());
     // The binaries' limits follow what survived (ERTS's next_vheap_size, simplified): twice
     // the surviving bytes, never below the minimum.
     // SAFETY: both lists hold live refc objects.
@@ -338,6 +357,10 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
         heap.minor_since_full += 1;
         heap.stats.minor_collections += 1;
     }
+    // Due again at twice the live data (young and old: the young generation is sized by the
+    // whole heap, so a large live set means rarer minor collections), plus the need.
+    let live = heap.top + heap.old_top + need;
+    heap.limit = next_heap_size((live * 2).max(heap.settings.min_heap_size)).min(heap.young.len());
     heap.stats.words_reclaimed += before.saturating_sub(heap.used_words()) as u64;
 }
 

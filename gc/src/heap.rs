@@ -113,6 +113,10 @@ pub struct Heap {
     /// what survived, so the next to-space, sized by what was allocated, is small again: the
     /// heap shrinks as ERTS's does after a mostly-garbage collection.
     pub(crate) limit: usize,
+    /// The from-space of the last collection, kept as the next one's to-space when the sizes
+    /// fit (large blocks only): a fresh large block is fresh pages, faulted in one by one.
+    /// The second field is how many leading words were used (to clear before reuse).
+    pub(crate) spare: Option<(Box<[u64]>, usize)>,
     /// Objects below this index survived one collection; the next minor one promotes them.
     pub(crate) high_water: usize,
     pub(crate) fragments: Vec<Fragment>,
@@ -163,6 +167,7 @@ impl Heap {
             young: vec![0u64; size].into_boxed_slice(),
             top: 0,
             limit: size,
+            spare: None,
             high_water: 0,
             fragments: Vec::new(),
             fragment_words: 0,
