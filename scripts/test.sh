@@ -13,6 +13,12 @@ if [ -f conformance/src/bin/conformance.rs ]; then
   BEAMOS_GC_VERIFY=1 cargo run --release -q -p beamos-conformance --bin conformance -- \
     --vm target/release/beamos --timeout 120 --skip c_bif_yield --skip c_large_data --skip c_gc_stress
 fi
+if [ -f conformance/otp/run.sh ]; then
+  # OTP's own test suites (the compiler suites and their build variants, the quick emulator
+  # suites) on erl and on beamos; fails on cases passing on erl that beamos does not pass and
+  # conformance/otp/known_failures.txt does not list. Fetches the suites (apt-get source) first.
+  bash conformance/otp/run.sh --ci
+fi
 if [ -f os-personality/kernel/run-qemu.sh ]; then
   bash os-personality/kernel/run-qemu.sh
 fi
