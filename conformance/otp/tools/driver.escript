@@ -97,10 +97,10 @@ run_job({Vm, Key, Dir}, O, Results) ->
     [_, Suite] = string:split(Key, "/"),
     Log = filename:join([Results, atom_to_list(Vm), flat(Key) ++ ".log"]),
     Priv = filename:join([Results, atom_to_list(Vm), "priv", flat(Key)]),
-    os:cmd("rm -rf '" ++ Priv ++ "'"),
-    ok = filelib:ensure_path(Priv),
+    Cwd = filename:join([Results, atom_to_list(Vm), "cwd", flat(Key)]),
+    [begin os:cmd("rm -rf '" ++ D ++ "'"), ok = filelib:ensure_path(D) end || D <- [Priv, Cwd]],
     {ok, Fd} = file:open(Log, [write, binary]),
-    R = attempts(Vm, Key, Suite, Dir, Priv, O, Fd, 0, [], #{verdicts => [], crashes => []}, 0),
+    R = attempts(Vm, Key, Suite, Dir, {Priv, Cwd}, O, Fd, 0, [], #{verdicts => [], crashes => []}, 0),
     file:close(Fd),
     Ms = erlang:monotonic_time(millisecond) - T0,
     Res = R#{ms => Ms},
@@ -119,7 +119,7 @@ progress(Vm, Key, #{verdicts := Vs, crashes := Cs, ms := Ms}) ->
 
 -define(MAX_RESTARTS, 200).
 
-attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
+attempts(Vm, Key, Suite, Dir, {Priv, Cwd} = Dirs, O, Fd, From, NoConf, Acc, N) ->
     Args = ["suite=" ++ Suite, "dir=" ++ Dir, "priv=" ++ Priv, "from=" ++ integer_to_list(From)]
         ++ [case O#o.strict_init of true -> "init=strict"; false -> "init=lenient" end]
         ++ ["noconf=" ++ lists:join(",", NoConf) || NoConf =/= []],
@@ -132,7 +132,7 @@ attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
     Cmd = [Exe | Features] ++ ["-noshell", "-pa", filename:join(O#o.cache, "ebin"), "-pa", Dir,
            "-s", "otp_runner", "main" | Args],
     ok = file:write(Fd, ["### ", lists:join(" ", Cmd), $\n]),
-    {Lines, Status} = run_vm(Cmd, O, Fd),
+    {Lines, Status} = run_vm(Cmd, Cwd, O, Fd),
     {Started, Verdicts, Ended} = parse_lines(Lines),
     Acc1 = Acc#{verdicts := merge(maps:get(verdicts, Acc), Verdicts)},
     case {Ended, Status} of
@@ -157,7 +157,7 @@ attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From, NoConf, Acc, N) ->
                                        end,
                     case N >= ?MAX_RESTARTS of
                         true -> Acc2#{complete => false};
-                        false -> attempts(Vm, Key, Suite, Dir, Priv, O, Fd, From1, NoConf1, Acc2, N + 1)
+                        false -> attempts(Vm, Key, Suite, Dir, Dirs, O, Fd, From1, NoConf1, Acc2, N + 1)
                     end
             end
     end.
@@ -222,11 +222,13 @@ reason_after(Line, N) ->
 %% nothing (not even the runner's heartbeat) for the stall limit, or when a case runs 25 s past
 %% the time limit the runner announced for it (the runner enforces that limit itself).
 %% -> {Lines, {exit, Status} | stalled}
-run_vm([Exe | Args], O, Fd) ->
+%% The working directory is a scratch directory per suite and VM: suites write files relative to
+%% it (common_test runs them in its log directory), never into the checkout.
+run_vm([Exe | Args], Cwd, O, Fd) ->
     Timeout = os:find_executable("timeout"),
     Port = open_port({spawn_executable, Timeout},
-                     [{args, ["-k", "5", "3600", Exe | Args]}, {line, 8192}, exit_status,
-                      stderr_to_stdout, binary, use_stdio, hide]),
+                     [{args, ["-k", "5", "3600", Exe | Args]}, {cd, Cwd}, {line, 8192},
+                      exit_status, stderr_to_stdout, binary, use_stdio, hide]),
     collect(Port, O#o.stall * 1000, Fd, [], [], infinity).
 
 now_ms() -> erlang:monotonic_time(millisecond).
