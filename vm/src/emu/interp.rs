@@ -538,16 +538,9 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     Err(e) => bif_fail!(e, *fail, export, &a[..n]),
                 }
             }
-            Instr::Arith { op, fail, a, b, dst, export } => {
+            // The hot loop tried the small-integer case; this is the BIF.
+            Instr::Arith { fail, a, b, dst, export, .. } => {
                 let (va, vb) = (read(p, x, *a), read(p, x, *b));
-                if let (Some(i), Some(j)) = (va.as_small(), vb.as_small()) {
-                    // Two 60-bit smalls never overflow an i64 for + and -; the result may need
-                    // a bignum, which the BIF makes.
-                    if let Some(t) = op.small(i, j).and_then(Term::try_small) {
-                        write(p, x, *dst, t);
-                        return Ok(ip);
-                    }
-                }
                 let args = [va, vb];
                 let r = {
                     let mut ctx = Ctx { proc: p, vm };
@@ -794,21 +787,8 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 write(p, x, *dst, r);
             }
             Instr::RecvMarkerBind { .. } | Instr::RecvMarkerClear { .. } | Instr::RecvMarkerUse { .. } => {}
-            Instr::Fclearerror => {}
-            Instr::Fcheckerror { .. } => {}
-            Instr::Fmove { src, dst } => {
-                let v = match src {
-                    FSrc::Reg(r) => fr[*r as usize],
-                    FSrc::Term(s) => terms::float_value(read(p, x, *s)).unwrap_or(0.0),
-                };
-                match dst {
-                    FDst::Reg(r) => fr[*r as usize] = v,
-                    FDst::Term(d) => {
-                        let t = terms::float(&mut p.heap, v);
-                        write(p, x, *d, t);
-                    }
-                }
-            }
+            // Fclearerror, Fcheckerror, Fmove and Fnegate run in the hot loop only; the
+            // arithmetic below is reached for its errors.
             Instr::Fconv { src, dst } => {
                 let v = read(p, x, *src);
                 match bif::arith::to_f64(v) {
@@ -844,7 +824,6 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 }
                 fr[*dst as usize] = r;
             }
-            Instr::Fnegate { a, dst } => fr[*dst as usize] = -fr[*a as usize],
             Instr::PutMapAssoc { fail: _, src, dst, live: _, pairs } => {
                 let m = read(p, x, *src);
                 if !m.is_map() {
