@@ -769,17 +769,19 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 p.timed_out = false;
                 p.timer_deadline = None;
             }
-            Instr::Wait { target } => {
-                p.ip = lbl(*target);
-                return Err(Outcome::Park);
-            }
+            Instr::Wait { target } => match receive::wait(vm, p, x, lbl(*target)) {
+                receive::Wait::Retry => ip = lbl(*target),
+                receive::Wait::Exit(o) => return Err(o),
+                _ => return Err(Outcome::Park),
+            },
             Instr::WaitTimeout { target, time } => {
                 let t = read(p, x, *time);
-                match receive::wait_timeout(vm, p, t, lbl(*target)) {
+                match receive::wait_timeout(vm, p, x, t, lbl(*target)) {
                     receive::Wait::Park => return Err(Outcome::Park),
                     receive::Wait::TimedOut => {}
                     receive::Wait::Bad => error!(am::TIMEOUT_VALUE),
                     receive::Wait::Retry => ip = lbl(*target),
+                    receive::Wait::Exit(o) => return Err(o),
                 }
             }
             Instr::RecvMarkerReserve { dst } => {

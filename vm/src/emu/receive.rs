@@ -111,33 +111,55 @@ pub enum Wait {
     Retry,
     /// Not a valid timeout value.
     Bad,
+    /// A signal ended the process while it waited.
+    Exit(Outcome),
 }
 
-/// `wait_timeout`: arms the timer the first time, parks until a message or the timeout.
-pub fn wait_timeout(vm: &Vm, p: &mut Process, t: Term, target: *const Instr) -> Wait {
+/// Moves pending signals into the mailbox before a wait decides to park. Returns `Retry` if new
+/// messages arrived (the receive must look at them), `Exit` if a signal ends the process.
+/// Signals that are not messages (a timeout, a link, an exit that is trapped) are consumed
+/// here: `wait` may jump to itself (a receive without clauses), so leaving them in the inbox
+/// would retry for ever without taking a reduction.
+fn drain(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Option<Wait> {
+    if p.shared.inbox.lock().is_empty() {
+        return None;
+    }
+    let before = p.mailbox.len();
+    if let Some(o) = handle_signals(vm, p, x) {
+        return Some(Wait::Exit(o));
+    }
+    (p.mailbox.len() > before).then_some(Wait::Retry)
+}
+
+/// `wait`: parks until a message arrives (or a signal ends the process).
+pub fn wait(vm: &Vm, p: &mut Process, x: &mut [Term], target: *const Instr) -> Wait {
+    if let Some(w) = drain(vm, p, x) {
+        return w;
+    }
+    p.ip = target;
+    Wait::Park
+}
+
+/// `wait_timeout`: arms the timer the first time, parks until a message or the timeout. A
+/// message that arrives with the timeout is looked at first, as in BEAM.
+pub fn wait_timeout(vm: &Vm, p: &mut Process, x: &mut [Term], t: Term, target: *const Instr) -> Wait {
+    if let Some(w) = drain(vm, p, x) {
+        return w;
+    }
     if p.timed_out {
         return Wait::TimedOut;
     }
     let ms: u64 = if t == am::INFINITY {
         u64::MAX
     } else if let Some(v) = t.as_small() {
-        if v < 0 {
+        if !(0..=MAX_TIMEOUT).contains(&v) {
             return Wait::Bad;
         }
         v as u64
-    } else if let Some(b) = terms::to_bigint(t) {
-        if b.sign() == num_bigint::Sign::Minus || b.bits() > 32 {
-            return Wait::Bad;
-        }
-        u64::MAX
     } else {
         return Wait::Bad;
     };
     if ms == 0 {
-        // `after 0`: check for messages that arrived meanwhile, then time out at once.
-        if !p.shared.inbox.lock().is_empty() {
-            return Wait::Retry;
-        }
         return Wait::TimedOut;
     }
     if p.timer_deadline.is_none() && ms != u64::MAX {
@@ -146,9 +168,10 @@ pub fn wait_timeout(vm: &Vm, p: &mut Process, t: Term, target: *const Instr) -> 
         p.timer_deadline = Some(deadline);
         vm.add_timer(deadline, p.id, p.timer_seq);
     }
-    if !p.shared.inbox.lock().is_empty() {
-        return Wait::Retry;
-    }
     p.ip = target;
     Wait::Park
 }
+
+/// The largest `after` value BEAM accepts, in milliseconds (2^32 - 1); larger raises
+/// `timeout_value`.
+pub const MAX_TIMEOUT: i64 = (1 << 32) - 1;
