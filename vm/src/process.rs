@@ -33,6 +33,9 @@ pub enum Signal {
     Down { reference: Term, msg: Term, frag: Fragment },
     /// The receive timer with this sequence number fired.
     Timeout { seq: u64 },
+    /// A message sent to a process alias (`Alias ! Msg`): dropped on arrival unless `alias` is
+    /// still active in the receiver.
+    AliasMessage { alias: u128, msg: Term, frag: Option<Fragment> },
 }
 
 /// The part of a process that other threads may touch.
@@ -64,6 +67,21 @@ pub struct MonitorOut {
     pub target: Term,
     /// The registered name if the monitor was set up by name.
     pub name: Term,
+    /// The first element of the 'DOWN' message (`'DOWN'`, or the `{tag, Tag}` of monitor/3).
+    pub tag: Term,
+}
+
+/// How an alias (`alias/0,1`, `monitor/3`'s `{alias, _}`) is deactivated besides `unalias/1`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum AliasMode {
+    /// Only by `unalias/1` (or the owner's exit).
+    Explicit,
+    /// When the first message sent through it arrives (`alias([reply])`).
+    Reply,
+    /// When its monitor goes (demonitor, or the 'DOWN' message).
+    Demonitor,
+    /// Either of the two above; a reply through it also removes the monitor.
+    ReplyDemonitor,
 }
 
 /// A monitor another process holds on this one.
@@ -101,6 +119,8 @@ pub struct Process {
     pub links: Vec<Term>,
     pub monitors_out: Vec<MonitorOut>,
     pub monitors_in: Vec<MonitorIn>,
+    /// Active aliases of this process, by reference id (also in the VM's alias table).
+    pub aliases: Vec<(u128, AliasMode)>,
     pub trap_exit: bool,
     pub priority: Priority,
     pub reductions: u64,
@@ -153,6 +173,7 @@ impl Process {
             links: Vec::new(),
             monitors_out: Vec::new(),
             monitors_in: Vec::new(),
+            aliases: Vec::new(),
             trap_exit: false,
             priority: Priority::Normal,
             reductions: 0,
@@ -190,6 +211,18 @@ impl Process {
     pub fn is_linked(&self, pid: Term) -> bool {
         self.links.contains(&pid)
     }
+
+    /// The mode of `alias` if it is one of this process's active aliases.
+    pub fn alias_mode(&self, alias: u128) -> Option<AliasMode> {
+        self.aliases.iter().find(|a| a.0 == alias).map(|a| a.1)
+    }
+
+    /// Deactivates `alias` here; the caller removes it from the VM's table.
+    pub fn drop_alias(&mut self, alias: u128) -> bool {
+        let n = self.aliases.len();
+        self.aliases.retain(|a| a.0 != alias);
+        self.aliases.len() != n
+    }
 }
 
 /// The term-holding fields of a process, borrowed apart from its heap.
@@ -225,6 +258,8 @@ impl Roots for ProcRoots<'_> {
         for m in self.p.monitors_out.iter_mut() {
             f(&mut m.reference);
             f(&mut m.target);
+            f(&mut m.name);
+            f(&mut m.tag);
         }
         for m in self.p.monitors_in.iter_mut() {
             f(&mut m.reference);

@@ -98,6 +98,8 @@ pub struct Vm {
     module_bytes: RwLock<HashMap<String, Vec<u8>>>,
     procs: RwLock<HashMap<u64, Arc<ProcShared>>>,
     registry: RwLock<HashMap<Term, u64>>,
+    /// Active process aliases: reference id → owner's process id.
+    aliases: Mutex<HashMap<u128, u64>>,
     runq: Mutex<VecDeque<Box<Process>>>,
     /// (deadline, timer id), earliest first; the timer itself is in `timer_table`.
     timers: Mutex<BinaryHeap<Reverse<(u64, u64)>>>,
@@ -149,6 +151,7 @@ impl Vm {
             module_bytes: RwLock::new(HashMap::new()),
             procs: RwLock::new(HashMap::new()),
             registry: RwLock::new(HashMap::new()),
+            aliases: Mutex::new(HashMap::new()),
             runq: Mutex::new(VecDeque::new()),
             timers: Mutex::new(BinaryHeap::new()),
             timer_table: Mutex::new(HashMap::new()),
@@ -387,6 +390,26 @@ impl Vm {
         let n = self.next_ref.fetch_add(1, Ordering::Relaxed) as u128;
         n | (0x2000_0000u128 << 64)
     }
+    /// A new alias of process `owner`: its reference id, routed to `owner` until removed.
+    pub fn alias_create(&self, owner: u64) -> u128 {
+        let id = self.make_ref_id();
+        self.aliases.lock().insert(id, owner);
+        id
+    }
+    pub fn alias_remove(&self, id: u128) {
+        self.aliases.lock().remove(&id);
+    }
+    /// Sends `msg` through alias `id`; dropped if the alias is gone.
+    pub fn send_to_alias(&self, id: u128, msg: Term) {
+        let Some(owner) = self.aliases.lock().get(&id).copied() else { return };
+        let (msg, frag) = if msg.is_immediate() {
+            (msg, None)
+        } else {
+            let (t, f) = copy_to_fragment(msg);
+            (t, Some(f))
+        };
+        self.send_signal(Term::pid(owner), Signal::AliasMessage { alias: id, msg, frag });
+    }
     pub fn unique_integer(&self) -> u64 {
         self.next_unique.fetch_add(1, Ordering::Relaxed)
     }
@@ -530,6 +553,12 @@ impl Vm {
             self.registry.write().remove(&name);
         }
         let pid = p.pid;
+        if !p.aliases.is_empty() {
+            let mut table = self.aliases.lock();
+            for (a, _) in &p.aliases {
+                table.remove(a);
+            }
+        }
         crate::bif::ets::owner_exited(self, pid);
         crate::bif::zlib::owner_exited(self, pid);
         for &l in &p.links {

@@ -9,7 +9,7 @@ use super::{bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
 use crate::compare::eq_exact;
 use crate::emu::receive;
-use crate::process::{MonitorOut, Process, Signal};
+use crate::process::{AliasMode, MonitorOut, Process, Signal};
 use crate::terms;
 
 pub const BIFS: &[BifEntry] = &[
@@ -30,6 +30,10 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "link", 1, link_1),
     bif("erlang", "unlink", 1, unlink_1),
     bif("erlang", "monitor", 2, monitor_2),
+    bif("erlang", "monitor", 3, monitor_3),
+    bif("erlang", "alias", 0, alias_0),
+    bif("erlang", "alias", 1, alias_1),
+    bif("erlang", "unalias", 1, unalias_1),
     bif("erlang", "demonitor", 1, demonitor_1),
     bif("erlang", "demonitor", 2, demonitor_2),
     bif("erlang", "register", 2, register_2),
@@ -63,7 +67,53 @@ fn self_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
 #[derive(Default, Clone, Copy)]
 struct SpawnOpts {
     link: bool,
-    monitor: bool,
+    monitor: Option<MonOpts>,
+}
+
+/// The options of `monitor/3` (and of spawn_opt's `{monitor, Opts}`).
+#[derive(Clone, Copy)]
+struct MonOpts {
+    alias: Option<AliasMode>,
+    tag: Term,
+}
+
+impl Default for MonOpts {
+    fn default() -> MonOpts {
+        MonOpts { alias: None, tag: am::DOWN }
+    }
+}
+
+fn parse_monitor_opts(opts: Term) -> Option<MonOpts> {
+    let mut o = MonOpts::default();
+    for opt in terms::list_to_vec(opts)? {
+        let e = terms::tuple_elems(opt).filter(|e| e.len() == 2)?;
+        match e[0].is_atom().then(|| atom::name(e[0]))? {
+            "alias" => {
+                o.alias = match e[1].is_atom().then(|| atom::name(e[1]))? {
+                    "explicit_unalias" => Some(AliasMode::Explicit),
+                    "demonitor" => Some(AliasMode::Demonitor),
+                    "reply_demonitor" => Some(AliasMode::ReplyDemonitor),
+                    _ => return None,
+                }
+            }
+            "tag" => o.tag = e[1],
+            _ => return None,
+        }
+    }
+    Some(o)
+}
+
+/// A new monitor reference; an alias as well if `opts` ask for one.
+fn monitor_ref(ctx: &mut Ctx, opts: &MonOpts) -> Term {
+    let id = match opts.alias {
+        Some(mode) => {
+            let id = ctx.vm.alias_create(ctx.proc.id);
+            ctx.proc.aliases.push((id, mode));
+            id
+        }
+        None => ctx.vm.make_ref_id(),
+    };
+    terms::reference(&mut ctx.proc.heap, id)
 }
 
 fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> BifResult {
@@ -73,15 +123,15 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
     let Some(argv) = terms::list_to_vec(args) else { return super::badarg_r() };
     let parent_pid = ctx.proc.pid;
     let mut mref = Term::NIL;
-    if opts.monitor {
-        mref = terms::reference(&mut ctx.proc.heap, ctx.vm.make_ref_id());
+    if let Some(mo) = &opts.monitor {
+        mref = monitor_ref(ctx, mo);
     }
     let (mref_copy, mref_frag) = copy_to_fragment(mref);
     let pid = ctx.vm.spawn_process(m, f, &argv, Some(ctx.proc), |child: &mut Process| {
         if opts.link {
             child.links.push(parent_pid);
         }
-        if opts.monitor {
+        if opts.monitor.is_some() {
             let r = terms::copy_into(&mut child.heap, mref_copy);
             child.monitors_in.push(crate::process::MonitorIn { reference: r, watcher: parent_pid, name: Term::NIL });
         }
@@ -90,8 +140,8 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
     if opts.link {
         ctx.proc.links.push(pid);
     }
-    if opts.monitor {
-        ctx.proc.monitors_out.push(MonitorOut { reference: mref, target: pid, name: Term::NIL });
+    if let Some(mo) = opts.monitor {
+        ctx.proc.monitors_out.push(MonitorOut { reference: mref, target: pid, name: Term::NIL, tag: mo.tag });
         return Ok(terms::tuple(ctx.heap(), &[pid, mref]));
     }
     Ok(pid)
@@ -118,10 +168,10 @@ fn spawn_link_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     do_spawn(ctx, a[0], a[1], a[2], SpawnOpts { link: true, ..Default::default() })
 }
 fn spawn_monitor_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    fun_spawn(ctx, a[0], SpawnOpts { monitor: true, ..Default::default() })
+    fun_spawn(ctx, a[0], SpawnOpts { monitor: Some(MonOpts::default()), ..Default::default() })
 }
 fn spawn_monitor_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    do_spawn(ctx, a[0], a[1], a[2], SpawnOpts { monitor: true, ..Default::default() })
+    do_spawn(ctx, a[0], a[1], a[2], SpawnOpts { monitor: Some(MonOpts::default()), ..Default::default() })
 }
 
 fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
@@ -130,7 +180,9 @@ fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
         if opt == am::LINK {
             o.link = true;
         } else if opt == am::MONITOR {
-            o.monitor = true;
+            o.monitor = Some(MonOpts::default());
+        } else if let Some(e) = terms::tuple_elems(opt).filter(|e| e.len() == 2 && e[0] == am::MONITOR) {
+            o.monitor = Some(parse_monitor_opts(e[1])?);
         } else if terms::tuple_elems(opt).is_some_and(|e| e.len() == 2 && e[0].is_atom()) {
             // priority, min_heap_size, fullsweep_after, ...: accepted, not yet honoured.
         } else {
@@ -168,6 +220,10 @@ pub fn send(ctx: &mut Ctx, to: Term, msg: Term) -> BifResult {
             None => return Ok(msg),
         }
     } else if to.is_local_port() {
+        return Ok(msg);
+    } else if let Some(id) = terms::ref_id(to) {
+        // Through a process alias; dropped if it is not (or no longer) one.
+        ctx.vm.send_to_alias(id, msg);
         return Ok(msg);
     } else {
         return super::badarg_r();
@@ -239,10 +295,18 @@ fn unlink_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 fn monitor_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    if a[0] != am::PROCESS {
+    monitor(ctx, a[0], a[1], MonOpts::default())
+}
+
+fn monitor_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(opts) = parse_monitor_opts(a[2]) else { return super::badarg_r() };
+    monitor(ctx, a[0], a[1], opts)
+}
+
+fn monitor(ctx: &mut Ctx, kind: Term, target: Term, opts: MonOpts) -> BifResult {
+    if kind != am::PROCESS {
         return super::badarg_r();
     }
-    let target = a[1];
     let (pid, name) = if target.is_local_pid() {
         (Some(target), Term::NIL)
     } else if target.is_atom() {
@@ -252,12 +316,12 @@ fn monitor_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     } else {
         return super::badarg_r();
     };
-    let r = terms::reference(&mut ctx.proc.heap, ctx.vm.make_ref_id());
+    let r = monitor_ref(ctx, &opts);
     let me = ctx.proc.pid;
     let name_atom = if name.is_atom() { name } else { terms::tuple_elems(name).map_or(Term::NIL, |e| e[0]) };
     match pid.filter(|&p| ctx.vm.is_alive(p)) {
         Some(p) => {
-            ctx.proc.monitors_out.push(MonitorOut { reference: r, target: p, name });
+            ctx.proc.monitors_out.push(MonitorOut { reference: r, target: p, name, tag: opts.tag });
             let (rc, f) = copy_to_fragment(r);
             ctx.vm.send_signal(p, Signal::Monitor { from: me, reference: rc, name: name_atom, frag: Some(f) });
         }
@@ -269,11 +333,39 @@ fn monitor_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             } else {
                 name
             };
-            let m = terms::tuple(ctx.heap(), &[am::DOWN, r, am::PROCESS, who, am::NOPROC]);
+            let m = terms::tuple(ctx.heap(), &[opts.tag, r, am::PROCESS, who, am::NOPROC]);
             ctx.vm.send_message(me, m);
+            // The monitor is gone as soon as made: so is an alias tied to it.
+            if matches!(opts.alias, Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
+                drop_alias(ctx.vm, ctx.proc, r);
+            }
         }
     }
     Ok(r)
+}
+
+/// Deactivates alias `r` of `p` (if it is one). Returns whether it was active.
+fn drop_alias(vm: &crate::vm::Vm, p: &mut Process, r: Term) -> bool {
+    let Some(id) = terms::ref_id(r) else { return false };
+    let was = p.drop_alias(id);
+    if was {
+        vm.alias_remove(id);
+    }
+    was
+}
+
+/// Removes the monitor `p.monitors_out[i]`, telling its target. Returns it.
+pub fn remove_monitor(vm: &crate::vm::Vm, p: &mut Process, i: usize) -> MonitorOut {
+    let m = p.monitors_out.swap_remove(i);
+    let (rc, f) = copy_to_fragment(m.reference);
+    vm.send_signal(m.target, Signal::Demonitor { from: p.pid, reference: rc, frag: Some(f) });
+    if let Some(id) = terms::ref_id(m.reference) {
+        if matches!(p.alias_mode(id), Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
+            p.drop_alias(id);
+            vm.alias_remove(id);
+        }
+    }
+    m
 }
 
 fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
@@ -283,20 +375,52 @@ fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
     let pos = ctx.proc.monitors_out.iter().position(|m| eq_exact(m.reference, r));
     let found = pos.is_some();
     if let Some(i) = pos {
-        let m = ctx.proc.monitors_out.remove(i);
-        let (rc, f) = copy_to_fragment(r);
-        let me = ctx.proc.pid;
-        ctx.vm.send_signal(m.target, Signal::Demonitor { from: me, reference: rc, frag: Some(f) });
+        remove_monitor(ctx.vm, ctx.proc, i);
     }
     if flush {
+        // As erts_internal:flush_monitor_messages/3: the first `{_, Ref, _, _, _}` goes,
+        // whatever its tag.
         let mut x = [];
         receive::handle_signals(ctx.vm, ctx.proc, &mut x);
-        ctx.proc.mailbox.retain(|&m| {
-            !terms::tuple_elems(m).is_some_and(|e| e.len() == 5 && e[0] == am::DOWN && eq_exact(e[1], r))
+        let down = ctx.proc.mailbox.iter().position(|&m| {
+            terms::tuple_elems(m).is_some_and(|e| e.len() == 5 && eq_exact(e[1], r))
         });
+        if let Some(i) = down {
+            ctx.proc.mailbox.remove(i);
+        }
         ctx.proc.save = 0;
     }
     Ok(found)
+}
+
+fn alias_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    alias(ctx, AliasMode::Explicit)
+}
+
+fn alias_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let Some(opts) = terms::list_to_vec(a[0]) else { return super::badarg_r() };
+    let mut mode = AliasMode::Explicit;
+    for o in opts {
+        match o.is_atom().then(|| atom::name(o)) {
+            Some("explicit_unalias") => mode = AliasMode::Explicit,
+            Some("reply") => mode = AliasMode::Reply,
+            _ => return super::badarg_r(),
+        }
+    }
+    alias(ctx, mode)
+}
+
+fn alias(ctx: &mut Ctx, mode: AliasMode) -> BifResult {
+    let id = ctx.vm.alias_create(ctx.proc.id);
+    ctx.proc.aliases.push((id, mode));
+    Ok(terms::reference(&mut ctx.proc.heap, id))
+}
+
+fn unalias_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if !a[0].is_ref() {
+        return super::badarg_r();
+    }
+    Ok(atom::bool_atom(drop_alias(ctx.vm, ctx.proc, a[0])))
 }
 
 fn demonitor_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {

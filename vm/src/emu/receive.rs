@@ -6,12 +6,12 @@ use beamos_gc::Term;
 use crate::atom::am;
 use crate::emu::instr::Instr;
 use crate::emu::interp::Outcome;
-use crate::process::{MonitorIn, Process, Signal};
+use crate::process::{AliasMode, MonitorIn, Process, Signal};
 use crate::terms;
 use crate::vm::Vm;
 
 /// Processes every signal in the inbox. Returns an outcome if the process must exit.
-pub fn handle_signals(_vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outcome> {
+pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outcome> {
     if let Some(r) = p.pending_exit.take() {
         return Some(Outcome::Exit(r));
     }
@@ -63,7 +63,40 @@ pub fn handle_signals(_vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outc
             }
             Signal::Down { reference, msg, frag } => {
                 p.heap.attach_fragment(frag);
-                p.monitors_out.retain(|m| !crate::compare::eq_exact(m.reference, reference));
+                // A monitor removed meanwhile (demonitor) delivers nothing.
+                let Some(i) = p.monitors_out.iter().position(|m| crate::compare::eq_exact(m.reference, reference))
+                else {
+                    continue;
+                };
+                let m = p.monitors_out.swap_remove(i);
+                let msg = if m.tag == am::DOWN { msg } else { retag(p, msg, m.tag) };
+                if let Some(id) = terms::ref_id(reference) {
+                    if matches!(p.alias_mode(id), Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
+                        p.drop_alias(id);
+                        vm.alias_remove(id);
+                    }
+                }
+                p.mailbox.push_back(msg);
+            }
+            Signal::AliasMessage { alias, msg, frag } => {
+                if let Some(f) = frag {
+                    p.heap.attach_fragment(f);
+                }
+                match p.alias_mode(alias) {
+                    None => continue,
+                    Some(AliasMode::Explicit | AliasMode::Demonitor) => {}
+                    Some(AliasMode::Reply) => {
+                        p.drop_alias(alias);
+                        vm.alias_remove(alias);
+                    }
+                    Some(AliasMode::ReplyDemonitor) => {
+                        p.drop_alias(alias);
+                        vm.alias_remove(alias);
+                        if let Some(i) = p.monitors_out.iter().position(|m| terms::ref_id(m.reference) == Some(alias)) {
+                            crate::bif::proc::remove_monitor(vm, p, i);
+                        }
+                    }
+                }
                 p.mailbox.push_back(msg);
             }
             Signal::Timeout { seq } => {
@@ -80,6 +113,16 @@ pub fn handle_signals(_vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outc
             }
         }
     }
+}
+
+/// `msg` (a `{'DOWN', ...}` tuple) with its first element replaced by `tag`.
+fn retag(p: &mut Process, msg: Term, tag: Term) -> Term {
+    let mut e = [Term::NIL; 5];
+    if let Some(el) = terms::tuple_elems(msg) {
+        e.copy_from_slice(&el[..5]);
+    }
+    e[0] = tag;
+    terms::tuple(&mut p.heap, &e)
 }
 
 /// `loop_rec`: the message at the save position, fetching new signals if needed.
@@ -141,7 +184,9 @@ pub fn wait(vm: &Vm, p: &mut Process, x: &mut [Term], target: *const Instr) -> W
 }
 
 /// `wait_timeout`: arms the timer the first time, parks until a message or the timeout. A
-/// message that arrives with the timeout is looked at first, as in BEAM.
+/// message that arrives with the timeout is looked at first, as in BEAM. `t` is read only
+/// the first time: x registers are not kept while a process waits (as in BEAM), so on the
+/// way back through here after a wake-up the operand may hold anything.
 pub fn wait_timeout(vm: &Vm, p: &mut Process, x: &mut [Term], t: Term, target: *const Instr) -> Wait {
     if let Some(w) = drain(vm, p, x) {
         return w;
@@ -149,24 +194,29 @@ pub fn wait_timeout(vm: &Vm, p: &mut Process, x: &mut [Term], t: Term, target: *
     if p.timed_out {
         return Wait::TimedOut;
     }
-    let ms: u64 = if t == am::INFINITY {
-        u64::MAX
-    } else if let Some(v) = t.as_small() {
-        if !(0..=MAX_TIMEOUT).contains(&v) {
+    if p.timer_deadline.is_none() {
+        let ms: u64 = if t == am::INFINITY {
+            u64::MAX
+        } else if let Some(v) = t.as_small() {
+            if !(0..=MAX_TIMEOUT).contains(&v) {
+                return Wait::Bad;
+            }
+            v as u64
+        } else {
             return Wait::Bad;
+        };
+        if ms == 0 {
+            return Wait::TimedOut;
         }
-        v as u64
-    } else {
-        return Wait::Bad;
-    };
-    if ms == 0 {
-        return Wait::TimedOut;
-    }
-    if p.timer_deadline.is_none() && ms != u64::MAX {
-        let deadline = vm.now_ns().saturating_add(ms.saturating_mul(1_000_000));
-        p.timer_seq += 1;
-        p.timer_deadline = Some(deadline);
-        vm.add_timer(deadline, p.id, p.timer_seq);
+        if ms == u64::MAX {
+            // No timer, but the wait is armed all the same.
+            p.timer_deadline = Some(u64::MAX);
+        } else {
+            let deadline = vm.now_ns().saturating_add(ms.saturating_mul(1_000_000));
+            p.timer_seq += 1;
+            p.timer_deadline = Some(deadline);
+            vm.add_timer(deadline, p.id, p.timer_seq);
+        }
     }
     p.ip = target;
     Wait::Park
