@@ -99,6 +99,11 @@ impl BinData {
     }
 
     /// Bytes written so far (the size of the underlying binary).
+    /// Bytes allocated for the binary (its length plus the spare room for appends).
+    pub fn capacity(&self) -> usize {
+        self.cap
+    }
+
     pub fn len(&self) -> usize {
         self.end.load(Ordering::Acquire)
     }

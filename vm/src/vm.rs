@@ -124,6 +124,8 @@ pub struct Vm {
     pub start_ns: u64,
     /// ETS tables.
     pub ets: crate::ets::Registry,
+    /// The switches of erts_debug:set_internal_state/2.
+    pub debug: crate::bif::debug::DebugState,
     /// zlib streams (bif/zlib.rs).
     pub zlib: crate::bif::zlib::Streams,
     /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
@@ -152,6 +154,7 @@ impl Vm {
             procs: RwLock::new(HashMap::new()),
             registry: RwLock::new(HashMap::new()),
             aliases: Mutex::new(HashMap::new()),
+            debug: Default::default(),
             runq: Mutex::new(VecDeque::new()),
             timers: Mutex::new(BinaryHeap::new()),
             timer_table: Mutex::new(HashMap::new()),

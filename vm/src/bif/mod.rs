@@ -19,6 +19,7 @@ use crate::vm::Vm;
 pub mod arith;
 pub mod binary;
 pub mod code;
+pub mod debug;
 pub mod erlang;
 pub mod etf;
 pub mod ets;
@@ -176,6 +177,7 @@ const TABLES: &[&[BifEntry]] = &[
     yielding::BIFS,
     zlib::BIFS,
     re::BIFS,
+    debug::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;
