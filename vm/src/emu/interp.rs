@@ -826,23 +826,31 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 }
                 fr[*dst as usize] = r;
             }
-            Instr::PutMapAssoc { fail: _, src, dst, live: _, pairs } => {
+            // In a guard (a fail label), a bad map or a missing key fails the guard.
+            Instr::PutMapAssoc { fail, src, dst, live: _, pairs } => {
                 let m = read(p, x, *src);
                 if !m.is_map() {
+                    if *fail != 0 {
+                        return Ok(lbl(*fail));
+                    }
                     let r = terms::tuple(&mut p.heap, &[am::BADMAP, m]);
                     error!(r)
                 }
                 let r = with_pairs(p, x, pairs, |p, kv| map::put_many(&mut p.heap, m, kv));
                 write(p, x, *dst, r);
             }
-            Instr::PutMapExact { fail: _, src, dst, live: _, pairs } => {
+            Instr::PutMapExact { fail, src, dst, live: _, pairs } => {
                 let m = read(p, x, *src);
                 if !m.is_map() {
+                    if *fail != 0 {
+                        return Ok(lbl(*fail));
+                    }
                     let r = terms::tuple(&mut p.heap, &[am::BADMAP, m]);
                     error!(r)
                 }
                 match with_pairs(p, x, pairs, |p, kv| map::update_many(&mut p.heap, m, kv)) {
                     Ok(r) => write(p, x, *dst, r),
+                    Err(_) if *fail != 0 => return Ok(lbl(*fail)),
                     Err(k) => {
                         let r = terms::tuple(&mut p.heap, &[am::BADKEY, k]);
                         error!(r)

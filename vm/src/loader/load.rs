@@ -506,6 +506,16 @@ impl Loader<'_> {
                     }
                     pairs.push((self.src(&kv[0])?, self.src(&kv[1])?));
                 }
+                // As ERTS's loader (`map_key_sort`): when every key is a literal, the keys
+                // are sorted in term order, so `badkey` names the first missing key in that
+                // order.
+                if let Some(mut lits) = pairs.iter().map(|(k, v)| match k {
+                    Src::Lit(t) => Some((*t, (*k, *v))),
+                    _ => None,
+                }).collect::<Option<Vec<_>>>() {
+                    lits.sort_by(|a, b| crate::compare::compare(a.0, b.0, crate::compare::Mode::Exact));
+                    pairs = lits.into_iter().map(|(_, kv)| kv).collect();
+                }
                 let (fail, src, dst, live) = (l!(0), s!(1), d!(2), u!(3));
                 if opcode == op::PUT_MAP_ASSOC {
                     Instr::PutMapAssoc { fail, src, dst, live, pairs: pairs.into() }
