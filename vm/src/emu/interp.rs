@@ -512,8 +512,22 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 after_call!(call_export(vm, p, x, export, *arity, reds), false)
             }
             Instr::CallExtLast { arity, export, dealloc } => {
-                deallocate(p, *dealloc);
-                after_call!(call_export(vm, p, x, export, *arity, reds), true)
+                if export.bif.is_some() {
+                    // As ERTS's loader makes it ("call the BIF | deallocate | return"): the
+                    // BIF runs with the frame in place, so an exception it raises meets the
+                    // catches of this frame. The compiler leaves the untrimmed frame size in
+                    // calls that never return (`erlang:error/1` after a `trim`); deallocating
+                    // first would pop the caller's frames too.
+                    p.cp = core::ptr::null();
+                    let r = call_export(vm, p, x, export, *arity, reds);
+                    if !matches!(r, Err(CallEnd::Raise(_))) {
+                        deallocate(p, *dealloc);
+                    }
+                    after_call!(r, true)
+                } else {
+                    deallocate(p, *dealloc);
+                    after_call!(call_export(vm, p, x, export, *arity, reds), true)
+                }
             }
             Instr::CallExtOnly { arity, export } => {
                 after_call!(call_export(vm, p, x, export, *arity, reds), true)
