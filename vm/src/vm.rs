@@ -247,24 +247,31 @@ impl Vm {
         }
         let name = atom::name(module);
         let bytes = self.module_bytes.read().get(name).cloned();
-        let bytes = match bytes {
-            Some(b) => b,
+        let (bytes, path) = match bytes {
+            Some(b) => (b, format!("{name}.beam")),
             None => self.find_beam(name).ok_or(LoadError::NotFound)?,
         };
-        match self.load_module(&bytes) {
+        let r = match self.load_module(&bytes) {
             Ok(loaded) if loaded == module => Ok(()),
             Ok(_) => Err(LoadError::WrongModuleName),
             Err(LoadError::NotPurged) => Ok(()),
             Err(e) => Err(e),
+        };
+        if let Err(e) = &r {
+            // As ERTS's loader and code server report it; the caller then sees `undef`.
+            let msg = format!("=ERROR REPORT==== Loading of {path} failed: {e}\n\n");
+            self.platform.write_stderr(msg.as_bytes());
         }
+        r
     }
 
-    fn find_beam(&self, name: &str) -> Option<Vec<u8>> {
+    /// The bytes of `name`.beam from the first code path directory that has it, and its path.
+    fn find_beam(&self, name: &str) -> Option<(Vec<u8>, String)> {
         let dirs = self.code_path.read().clone();
         for d in dirs {
             let path = format!("{}/{}.beam", d, name);
             if let Ok(b) = self.platform.read_file(&path) {
-                return Some(b);
+                return Some((b, path));
             }
         }
         None

@@ -622,6 +622,8 @@ fn compact_encoding_examples() {
     assert_eq!(decode_all(&[0xf9, 0x11]), Err(CompactError::BadLengthPrefix));
     // A 9-byte x register does not fit a u32.
     assert_eq!(decode_all(&[0xfb, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0]), Err(CompactError::TooLarge { tag: 3 }));
+    // A u value past u64 saturates (bs_test_tail2 of a size no binary has).
+    assert_eq!(decode_all(&[0xf8, 0x00, 1, 0, 0, 0, 0, 0, 0, 0, 0]), Ok(Operand::Unsigned(u64::MAX)));
     // u values may use a leading zero byte beyond 8 bytes.
     assert_eq!(
         decode_all(&[0xf8, 0x00, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),

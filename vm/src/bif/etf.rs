@@ -413,6 +413,9 @@ enum Work {
     Term(Term),
     /// The rest of a list whose `n` elements so far are encoded; `at`: where its count goes.
     List { rest: Term, n: u32, at: usize },
+    /// The free variables of the fun whose NEW_FUN_EXT starts at `start` are encoded: its
+    /// size goes in now.
+    FunSize { start: usize },
 }
 
 fn put_atom(out: &mut Vec<u8>, a: Term, minor: u8) {
@@ -492,6 +495,12 @@ fn encode_steps(work: &mut Vec<Work>, opts: EncodeOpts, out: &mut Vec<u8>, budge
         steps += 1;
         let t = match w {
             Work::Term(t) => t,
+            Work::FunSize { start } => {
+                let size = (out.len() - start - 1) as u32;
+                out[start + 1..start + 5].copy_from_slice(&size.to_be_bytes());
+                steps -= 1;
+                continue;
+            }
             Work::List { rest, n, at } => match terms::cons_parts(rest) {
                 Some((h, tl)) => {
                     work.push(Work::List { rest: tl, n: n + 1, at });
@@ -615,13 +624,10 @@ fn encode_steps(work: &mut Vec<Work>, opts: EncodeOpts, out: &mut Vec<u8>, budge
                     out.push(88);
                     put_atom(out, am::NONODE, opts.minor_version);
                     out.extend_from_slice(&[0; 12]);
-                    let mut inner = Vec::new();
-                    for &f in free {
-                        encode_body(f, opts, &mut inner);
-                    }
-                    out.extend_from_slice(&inner);
-                    let size = (out.len() - start - 1) as u32;
-                    out[start + 1..start + 5].copy_from_slice(&size.to_be_bytes());
+                    // The free variables go through the work stack (a fun nested a million
+                    // deep must not recurse), then the size.
+                    work.push(Work::FunSize { start });
+                    work.extend(free.iter().rev().map(|&f| Work::Term(f)));
                 }
                 header_tag::REF => {
                     let id = terms::ref_id(t).unwrap_or(0);

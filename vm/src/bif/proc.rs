@@ -610,9 +610,15 @@ fn halt_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Err(Exc::Halt(halt_status(ctx, a[0])?))
 }
 
+/// `halt/2`: the only option is `{flush, boolean()}` (output is always flushed here).
 fn halt_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    if terms::list_to_vec(a[1]).is_none() {
-        return super::badarg_r();
+    let Some(opts) = terms::list_to_vec(a[1]) else { return super::badarg_r() };
+    for o in opts {
+        let ok = terms::tuple_elems(o)
+            .is_some_and(|e| e.len() == 2 && e[0] == atom::atom("flush") && (e[1] == am::TRUE || e[1] == am::FALSE));
+        if !ok {
+            return super::badarg_r();
+        }
     }
     Err(Exc::Halt(halt_status(ctx, a[0])?))
 }

@@ -290,6 +290,9 @@ fn get_utf32(v: &BitView, pos: usize, flags: u32) -> Option<(u32, usize)> {
     Some((w, 32))
 }
 
+/// The largest size of a constructed segment, in bits (see `construction_error`).
+const MAX_SEGMENT_BITS: usize = 1 << 56;
+
 /// Size operand in bits: `None` if invalid (negative, not an integer), `Some(None)` for `all`.
 fn size_bits(t: Term, unit: u32) -> Option<Option<usize>> {
     if t == am::ALL {
@@ -480,7 +483,9 @@ fn put_segment(p: &Process, x: &[Term], w: &mut BitWriter, seg: &Segment) -> boo
     match seg.ty {
         SegType::Integer => {
             let Some(Some(n)) = size_bits(size, seg.unit) else { return false };
-            if !val.is_integer() {
+            // Past this, `construction_error` reports system_limit (as ERTS, whose sizes
+            // overflow there); never try to allocate it.
+            if n >= MAX_SEGMENT_BITS || !val.is_integer() {
                 return false;
             }
             put_integer(w, val, n, seg.flags)
@@ -560,7 +565,7 @@ fn construction_error(p: &mut Process, x: &[Term], segs: &[Segment]) -> Next {
                 }
             }
             _ => match size.as_small() {
-                Some(n) if n >= 0 && (n as u64).checked_mul(s.unit as u64).is_some_and(|b| b < (1 << 56)) => {}
+                Some(n) if n >= 0 && (n as u64).checked_mul(s.unit as u64).is_some_and(|b| b < MAX_SEGMENT_BITS as u64) => {}
                 Some(n) if n >= 0 => found = Some((s, "size", size, true)),
                 _ => found = Some((s, "size", size, is_nonneg_int(size))),
             },
@@ -819,7 +824,7 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
         Instr::BsTestTail { fail, ctx, bits } => {
             let c = read(p, x, *ctx);
             let (v, pos) = ctx_view(c);
-            if v.bit_size - pos == *bits as usize {
+            if (v.bit_size - pos) as u64 == *bits {
                 Next::Continue
             } else {
                 Next::Fail(*fail)
@@ -874,6 +879,9 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
             let n = read(p, x, *size).as_small();
             let Some(n) = n.filter(|&n| n >= 0) else { return fail_or(*fail, am::BADARG) };
             let nbits = if *bits { n as usize } else { n as usize * 8 };
+            if nbits >= MAX_SEGMENT_BITS {
+                return fail_or(*fail, am::SYSTEM_LIMIT);
+            }
             p.bs_building = Some(BitWriter::with_capacity(nbits).into_parts());
             p.bs_target = *dst;
             Next::Continue

@@ -260,7 +260,8 @@ pub enum Instr {
     BsGetFloat { fail: Label, ctx: Src, live: u32, size: Src, unit: u32, flags: u32, dst: Dst },
     BsGetBinary { fail: Label, ctx: Src, live: u32, size: Src, unit: u32, flags: u32, dst: Dst },
     BsSkipBits { fail: Label, ctx: Src, size: Src, unit: u32, flags: u32 },
-    BsTestTail { fail: Label, ctx: Src, bits: u32 },
+    /// `bits` is u64::MAX for a size no binary can have (a bignum operand).
+    BsTestTail { fail: Label, ctx: Src, bits: u64 },
     BsTestUnit { fail: Label, ctx: Src, unit: u32 },
     BsMatchString { fail: Label, ctx: Src, bits: u32, bytes: Box<[u8]> },
     BsGetUtf8 { fail: Label, ctx: Src, dst: Dst },

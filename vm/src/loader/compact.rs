@@ -235,7 +235,9 @@ impl<'a> Reader<'a> {
             u32::try_from(v).map_err(|_| CompactError::TooLarge { tag })
         };
         Ok(match tag {
-            TAG_U => Operand::Unsigned(self.read_unsigned_of(tag, number)?),
+            // A u number past u64 (the compiler emits one as bs_test_tail2's size of a
+            // match that can never succeed) saturates: every use bounds-checks it.
+            TAG_U => Operand::Unsigned(self.read_unsigned_of(tag, number).unwrap_or(u64::MAX)),
             TAG_I => integer(number),
             TAG_A => Operand::Atom(small(self, number)?),
             TAG_X => Operand::X(small(self, number)?),

@@ -570,7 +570,16 @@ impl Loader<'_> {
                 }
             }
             op::BS_SKIP_BITS2 => Instr::BsSkipBits { fail: l!(0), ctx: s!(1), size: s!(2), unit: u!(3), flags: self.flags(&a[4])? },
-            op::BS_TEST_TAIL2 => Instr::BsTestTail { fail: l!(0), ctx: s!(1), bits: u!(2) },
+            op::BS_TEST_TAIL2 => {
+                let bits = match &a[2] {
+                    Operand::Unsigned(v) => *v,
+                    Operand::Integer(v) if *v >= 0 => *v as u64,
+                    // A tail of 2^64 bits or more: never there.
+                    Operand::BigInteger { negative: false, .. } => u64::MAX,
+                    _ => return Err(self.bad(opcode, "bad tail size")),
+                };
+                Instr::BsTestTail { fail: l!(0), ctx: s!(1), bits }
+            }
             op::BS_TEST_UNIT => Instr::BsTestUnit { fail: l!(0), ctx: s!(1), unit: u!(2) },
             op::BS_MATCH_STRING => {
                 let bits = u!(2);
