@@ -27,6 +27,7 @@ pub mod maps;
 pub mod misc;
 pub mod math;
 pub mod numfmt;
+pub mod packet;
 pub mod persistent;
 pub mod proc;
 pub mod procinfo;
@@ -176,6 +177,7 @@ const TABLES: &[&[BifEntry]] = &[
     yielding::BIFS,
     zlib::BIFS,
     re::BIFS,
+    packet::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;
