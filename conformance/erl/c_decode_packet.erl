@@ -255,4 +255,11 @@ badargs() ->
     [d(T, Bin, [{line_delimiter, $m}]) || T <- [raw, 1, 2, 4, asn1, http, http_bin, line]],
     d(line, Bin, [{line_delimiter, -1}]),
     d(line, Bin, [{line_delimiter, 1 bsl 32}]),
-    d(1, Bin, [{packet_size, 4294967295}, {line_length, 4294967295}]).
+    d(1, Bin, [{packet_size, 4294967295}, {line_length, 4294967295}]),
+    %% The stack frame's error_info (with cause badopt for a bad type) and what the error
+    %% formatter makes of it.
+    [try erlang:decode_packet(T, B, O)
+     catch error:R:S ->
+             io:format("~p~n~p~n", [hd(S), erl_erts_errors:format_error(R, S)])
+     end || {T, B, O} <- [{bogus, Bin, []}, {7, Bin, []}, {raw, not_bin, []}, {raw, Bin, [bad]},
+                          {raw, Bin, not_list}, {bogus, not_bin, [bad]}, {line, Bin, [{line_delimiter, 256}]}]].

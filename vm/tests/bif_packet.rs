@@ -110,6 +110,10 @@ proptest! {
         match h.call("erlang", "decode_packet", &[t, bin, o]) {
             Ok(r) => prop_assert!(is_one_of_the_shapes(r), "{}", beamos_vm::print::to_string(r)),
             Err(Exc::Error(reason)) => prop_assert_eq!(reason, atom::atom("badarg")),
+            Err(Exc::ErrorCause { reason, cause }) => {
+                prop_assert_eq!(reason, atom::atom("badarg"));
+                prop_assert_eq!(cause, atom::atom("badopt"));
+            }
             Err(other) => prop_assert!(false, "unexpected {:?}", other),
         }
     }

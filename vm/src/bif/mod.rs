@@ -91,6 +91,9 @@ impl<'a> Ctx<'a> {
 pub enum Exc {
     /// `error:Reason` (with the BIF's own arguments in the stack trace).
     Error(Term),
+    /// `error:Reason` whose stack frame's `error_info` map also says `cause => Cause`, for
+    /// the module's error formatter (ERTS's `EXF_HAS_EXT_INFO` with the cause in `p->fvalue`).
+    ErrorCause { reason: Term, cause: Term },
     /// `erlang:error/1,2`: an error raised by the calling function itself; `args` (a list, or
     /// the non-value) replaces the arity in its stack frame.
     ErrorHere { reason: Term, args: Term, info: Term },

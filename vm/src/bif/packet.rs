@@ -12,14 +12,14 @@
 //! status codes and ports are C `int`s that wrap on overflow. HTTP strings of the `*_bin`
 //! types are sub-binaries of the input from 25 bytes on (where ERTS's sub-binary is smaller
 //! than a heap binary), copies below that; header names ERTS rewrites (`content-type` →
-//! `Content-Type`) are always copies. An improper option list is badarg here (ERTS reads
-//! past its end).
+//! `Content-Type`) are always copies. A bad packet type is badarg with the error_info cause
+//! `badopt`, as in ERTS. An improper option list is badarg here (ERTS reads past its end).
 
 use alloc::vec::Vec;
 use beamos_gc::Term;
 
 use super::binary::term_to_u64;
-use super::{badarg_r, bif, BifEntry, BifResult, Ctx};
+use super::{badarg_r, bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
 use crate::terms::{self, bit_view};
 
@@ -716,8 +716,9 @@ fn options(mut l: Term, ty: PacketType) -> Option<Limits> {
 }
 
 fn decode_packet_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    // ERTS also marks a bad type with the error_info cause `badopt`.
-    let Some(ty) = PacketType::of_term(a[0]) else { return badarg_r() };
+    let Some(ty) = PacketType::of_term(a[0]) else {
+        return Err(Exc::ErrorCause { reason: am::BADARG, cause: am::BADOPT });
+    };
     let Some(view) = bit_view(a[1]) else { return badarg_r() };
     if !a[2].is_list() && !a[2].is_nil() {
         return badarg_r();
