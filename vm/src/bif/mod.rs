@@ -28,6 +28,7 @@ pub mod maps;
 pub mod misc;
 pub mod math;
 pub mod numfmt;
+pub mod packet;
 pub mod persistent;
 pub mod proc;
 pub mod procinfo;
@@ -91,6 +92,9 @@ impl<'a> Ctx<'a> {
 pub enum Exc {
     /// `error:Reason` (with the BIF's own arguments in the stack trace).
     Error(Term),
+    /// `error:Reason` whose stack frame's `error_info` map also says `cause => Cause`, for
+    /// the module's error formatter (ERTS's `EXF_HAS_EXT_INFO` with the cause in `p->fvalue`).
+    ErrorCause { reason: Term, cause: Term },
     /// `erlang:error/1,2`: an error raised by the calling function itself; `args` (a list, or
     /// the non-value) replaces the arity in its stack frame.
     ErrorHere { reason: Term, args: Term, info: Term },
@@ -178,6 +182,7 @@ const TABLES: &[&[BifEntry]] = &[
     zlib::BIFS,
     re::BIFS,
     debug::BIFS,
+    packet::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

@@ -41,8 +41,9 @@ pub enum Origin {
     /// `erlang:error/2,3`: the arguments, and an `error_info` map (or the non-value) to add
     /// to the frame's location.
     HereArgs(Term, Term),
-    /// A BIF failed: `{M, F, Args, []}` then the current function.
-    Bif(&'static Export, Vec<Term>),
+    /// A BIF failed: `{M, F, Args, [{error_info, Info}]}` then the current function; the
+    /// term is the `cause` of `Info` (or the non-value).
+    Bif(&'static Export, Vec<Term>, Term),
     /// `{M, F, Args, Location}` of a function clause, then the callers.
     FunctionClause { module: Term, function: Term, args: Vec<Term>, at: *const Instr },
     /// undef: `{M, F, Args, []}` then the current function.
@@ -68,7 +69,11 @@ impl Raised {
         Raised::new(am::ERROR, reason)
     }
     pub fn bif_error(reason: Term, export: &'static Export, args: &[Term]) -> Raised {
-        Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec()), from_call: false }
+        Raised::bif_error_cause(reason, Term::NON_VALUE, export, args)
+    }
+    /// A BIF error whose error_info has a `cause` (unless it is the non-value).
+    pub fn bif_error_cause(reason: Term, cause: Term, export: &'static Export, args: &[Term]) -> Raised {
+        Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec(), cause), from_call: false }
     }
     /// An error of the current function: `args` (a list) replaces its arity in the frame
     /// unless it is the non-value; `info` (or the non-value) becomes the frame's error_info.
@@ -127,15 +132,20 @@ fn frame(vm: &Vm, p: &mut Process, at: *const Instr) -> Option<Term> {
     Some(terms::tuple(&mut p.heap, &[m.name, f.function, Term::small(f.arity as i64), loc]))
 }
 
-/// `[{error_info, #{module => M}}]` for a failing BIF, by its module (beam_common.c).
-fn error_info(p: &mut Process, module: Term) -> Term {
+/// `[{error_info, #{module => M}}]` for a failing BIF, by its module (beam_common.c), with
+/// `cause => Cause` in the map when `cause` is a value.
+fn error_info(p: &mut Process, module: Term, cause: Term) -> Term {
     let fm = match atom::name(module) {
         "erlang" | "atomics" | "counters" | "erts_internal" | "persistent_term" => "erl_erts_errors",
         "os" => "erl_kernel_errors",
         "binary" | "ets" | "lists" | "maps" | "math" | "re" | "unicode" => "erl_stdlib_errors",
         _ => return Term::NIL,
     };
-    let m = crate::map::from_pairs(&mut p.heap, &[(am::MODULE, atom::atom(fm))]);
+    let mut pairs = alloc::vec![(am::MODULE, atom::atom(fm))];
+    if cause.is_value() {
+        pairs.push((am::CAUSE, cause));
+    }
+    let m = crate::map::from_pairs(&mut p.heap, &pairs);
     let ei = terms::tuple(&mut p.heap, &[am::ERROR_INFO, m]);
     terms::list(&mut p.heap, &[ei])
 }
@@ -168,9 +178,9 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
                 }
             }
         }
-        Origin::Bif(e, args) => {
+        Origin::Bif(e, args, cause) => {
             let a = terms::list(&mut p.heap, args);
-            let info = error_info(p, e.module);
+            let info = error_info(p, e.module, *cause);
             frames.push(terms::tuple(&mut p.heap, &[e.module, e.function, a, info]));
             // A NIF stub that calls its own BIF (loader's route_nif_stubs) is no frame of its
             // own: in ERTS the NIF replaces the stub.

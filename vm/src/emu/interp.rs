@@ -460,7 +460,7 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
         ($e:expr, $fail:expr, $export:expr, $args:expr) => {{
             let e: Exc = $e;
             if $fail != 0 {
-                if matches!(e, Exc::Error(_)) {
+                if matches!(e, Exc::Error(_) | Exc::ErrorCause { .. }) {
                     return Ok(lbl($fail));
                 }
             }
@@ -1027,6 +1027,7 @@ enum BifEnd {
 fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
     match e {
         Exc::Error(r) => BifEnd::Raise(Raised::bif_error(r, export, args)),
+        Exc::ErrorCause { reason, cause } => BifEnd::Raise(Raised::bif_error_cause(reason, cause, export, args)),
         Exc::ErrorHere { reason, args, info } => BifEnd::Raise(Raised::here_with_args(reason, args, info)),
         Exc::Exit(r) => BifEnd::Raise(Raised::new(am::EXIT, r)),
         Exc::Throw(r) => BifEnd::Raise(Raised::new(am::THROW, r)),

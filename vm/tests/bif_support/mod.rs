@@ -199,7 +199,9 @@ impl Harness {
         let a = atom::atom;
         match r {
             Ok(v) => self.tuple(&[a("ok"), v]),
-            Err(Exc::Error(reason)) | Err(Exc::ErrorHere { reason, .. }) => self.tuple(&[a("error"), reason]),
+            Err(Exc::Error(reason)) | Err(Exc::ErrorHere { reason, .. }) | Err(Exc::ErrorCause { reason, .. }) => {
+                self.tuple(&[a("error"), reason])
+            }
             Err(Exc::Exit(reason)) => self.tuple(&[a("exit"), reason]),
             Err(Exc::Throw(reason)) => self.tuple(&[a("throw"), reason]),
             Err(Exc::CallMfa { module, function, args }) => {
