@@ -105,6 +105,7 @@ predefined_atoms! {
     TOTAL_HEAP_SIZE = "total_heap_size", STACK_SIZE = "stack_size", MONITORS = "monitors",
     MONITORED_BY = "monitored_by", ERROR_HANDLER = "error_handler", UNDEFINED_FUNCTION = "undefined_function",
     SPAWN = "spawn", EXITING = "exiting", VALUE = "value", BADOPT = "badopt", SIGNED = "signed",
+    MAJOR = "major", MINOR = "minor", GARBAGE_COLLECT = "garbage_collect",
     UNSIGNED = "unsigned", NOTSUP = "notsup", ENOTSUP = "enotsup", SYSTEM = "system", SHUTDOWN = "shutdown", NORMAL_EXIT_UNUSED = "$normal_exit",
 }
 

@@ -36,6 +36,9 @@ pub enum Signal {
     /// A message sent to a process alias (`Alias ! Msg`): dropped on arrival unless `alias` is
     /// still active in the receiver.
     AliasMessage { alias: u128, msg: Term, frag: Option<Fragment> },
+    /// `erts_internal:request_system_task/3` from `from`: `request` is
+    /// `{garbage_collect, ReqId, major | minor}`, answered with `{garbage_collect, ReqId, true}`.
+    SystemTask { from: Term, request: Term, frag: Option<Fragment> },
 }
 
 /// The part of a process that other threads may touch.
@@ -121,6 +124,9 @@ pub struct Process {
     pub monitors_in: Vec<MonitorIn>,
     /// Active aliases of this process, by reference id (also in the VM's alias table).
     pub aliases: Vec<(u128, AliasMode)>,
+    /// System tasks received and not yet served: (requester, request). Served where the live
+    /// registers are known (`receive::serve_system_tasks`).
+    pub system_tasks: Vec<(Term, Term)>,
     pub trap_exit: bool,
     pub priority: Priority,
     pub reductions: u64,
@@ -174,6 +180,7 @@ impl Process {
             monitors_out: Vec::new(),
             monitors_in: Vec::new(),
             aliases: Vec::new(),
+            system_tasks: Vec::new(),
             trap_exit: false,
             priority: Priority::Normal,
             reductions: 0,
@@ -201,9 +208,35 @@ impl Process {
         // scanning a deep stack amortised over as many allocations.
         let need = need + self.stack.len();
         let Process {
-            heap, stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, trap, ..
+            heap,
+            stack,
+            mailbox,
+            dict,
+            saved_x,
+            monitors_out,
+            monitors_in,
+            exc,
+            pending_exit,
+            links,
+            initial_call,
+            trap,
+            system_tasks,
+            ..
         } = self;
-        let p = ProcFields { stack, mailbox, dict, saved_x, monitors_out, monitors_in, exc, pending_exit, links, initial_call, trap };
+        let p = ProcFields {
+            stack,
+            mailbox,
+            dict,
+            saved_x,
+            monitors_out,
+            monitors_in,
+            exc,
+            pending_exit,
+            links,
+            initial_call,
+            trap,
+            system_tasks,
+        };
         let mut roots = ProcRoots { x, p };
         collect::collect(heap, &mut roots, need, full);
     }
@@ -238,6 +271,7 @@ struct ProcFields<'a> {
     links: &'a mut Vec<Term>,
     initial_call: &'a mut (Term, Term, u32),
     trap: &'a mut crate::emu::trap::TrapState,
+    system_tasks: &'a mut Vec<(Term, Term)>,
 }
 
 struct ProcRoots<'a> {
@@ -277,6 +311,10 @@ impl Roots for ProcRoots<'_> {
         f(&mut self.p.initial_call.1);
         if let Some(t) = self.p.trap.pending.as_mut() {
             t.roots().for_each(&mut *f);
+        }
+        for (from, req) in self.p.system_tasks.iter_mut() {
+            f(from);
+            f(req);
         }
     }
 }

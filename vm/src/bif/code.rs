@@ -232,8 +232,9 @@ fn check_process_code_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     }
 }
 
-/// `erts_internal:request_system_task(Pid, Prio, Request)`: only `check_process_code`
-/// (what erts_code_purger asks); the answer is sent to the caller at once.
+/// `erts_internal:request_system_task(Pid, Prio, Request)`: `check_process_code` (what
+/// erts_code_purger asks; the answer is sent to the caller at once) and `garbage_collect`
+/// (erlang:garbage_collect/1,2 of another process; see proc.rs).
 fn request_system_task_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let (pid, req) = (a[0], a[2]);
     if !pid.is_pid() || !a[1].is_atom() {
@@ -246,6 +247,7 @@ fn request_system_task_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             ctx.vm.send_message(ctx.proc.pid, m);
             Ok(am::OK)
         }
+        Some(&[tag, _, _]) if tag == am::GARBAGE_COLLECT => super::proc::request_gc(ctx, pid, req),
         _ => super::badarg_r(),
     }
 }

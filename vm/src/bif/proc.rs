@@ -57,6 +57,7 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "group_leader", 0, group_leader_0),
     bif("erlang", "group_leader", 2, group_leader_2),
     bif("erlang", "garbage_collect", 0, garbage_collect_0),
+    bif("erts_internal", "garbage_collect", 1, internal_garbage_collect_1),
     bif("erlang", "make_ref", 0, make_ref_0),
 ];
 
@@ -517,7 +518,21 @@ fn is_process_alive_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_local_pid() {
         return super::badarg_r();
     }
-    Ok(atom::bool_atom(a[0] == ctx.proc.pid || ctx.vm.is_alive(a[0])))
+    if a[0] == ctx.proc.pid {
+        return Ok(am::TRUE);
+    }
+    // ERTS lets the target handle the caller's earlier signals first; an exit signal from
+    // the caller still in the target's inbox that will end it counts as done.
+    let me = ctx.proc.pid;
+    let doomed = ctx.vm.with_process(a[0], |t, _, inbox| {
+        inbox.iter().any(|s| match s {
+            Signal::Exit { from, reason, link: false, .. } if *from == me => {
+                *reason == am::KILL || (!t.trap_exit && *reason != am::NORMAL)
+            }
+            _ => false,
+        }) || t.pending_exit.is_some()
+    });
+    Ok(atom::bool_atom(doomed != Some(true) && ctx.vm.is_alive(a[0])))
 }
 
 fn processes_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
@@ -617,7 +632,7 @@ fn halt_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         let ok = terms::tuple_elems(o)
             .is_some_and(|e| e.len() == 2 && e[0] == atom::atom("flush") && (e[1] == am::TRUE || e[1] == am::FALSE));
         if !ok {
-            return super::badarg_r();
+            return Err(Exc::ErrorCause { reason: am::BADARG, cause: am::BADOPT });
         }
     }
     Err(Exc::Halt(halt_status(ctx, a[0])?))
@@ -641,11 +656,38 @@ fn group_leader_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(am::TRUE)
 }
 
+/// `erlang:garbage_collect/0`: a major collection, now. A BIF is called, so the only live x
+/// registers are its arguments (none here, an atom for erts_internal:garbage_collect/1).
 fn garbage_collect_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
-    // Collections need the live registers; the BIF caller's are saved by the call. A full
-    // sweep happens at the next collection point instead.
-    ctx.proc.heap.settings.fullsweep_after = ctx.proc.heap.settings.fullsweep_after.min(65535);
+    ctx.proc.gc(&mut [], 0, true);
     Ok(am::TRUE)
+}
+
+/// `erts_internal:garbage_collect(major | minor)`, behind erlang:garbage_collect/1,2 of self.
+fn internal_garbage_collect_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if a[0] != am::MAJOR && a[0] != am::MINOR {
+        return super::badarg_r();
+    }
+    ctx.proc.gc(&mut [], 0, a[0] == am::MAJOR);
+    Ok(am::TRUE)
+}
+
+/// `erts_internal:request_system_task(Pid, Prio, {garbage_collect, ReqId, Type})` (see
+/// code.rs): Pid collects when it next runs and answers `{garbage_collect, ReqId, true}`; a
+/// dead Pid answers `false` at once.
+pub fn request_gc(ctx: &mut Ctx, pid: Term, req: Term) -> BifResult {
+    let ok = terms::tuple_elems(req).is_some_and(|e| e.len() == 3 && (e[2] == am::MAJOR || e[2] == am::MINOR));
+    if !pid.is_local_pid() || !ok {
+        return super::badarg_r();
+    }
+    let me = ctx.proc.pid;
+    let (r, f) = copy_to_fragment(req);
+    if !ctx.vm.send_signal(pid, Signal::SystemTask { from: me, request: r, frag: Some(f) }) {
+        let e = terms::tuple_elems(req).unwrap_or(&[]);
+        let reply = terms::tuple(ctx.heap(), &[e[0], e[1], am::FALSE]);
+        ctx.vm.send_message(me, reply);
+    }
+    Ok(am::OK)
 }
 
 fn make_ref_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {

@@ -53,6 +53,7 @@ pub fn run_slice(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS
     if let Some(o) = receive::handle_signals(vm, p, x) {
         return o;
     }
+    receive::serve_system_tasks(vm, p, &mut x[..n]);
     interpret(vm, p, x, fr)
 }
 

@@ -78,6 +78,12 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 }
                 p.mailbox.push_back(msg);
             }
+            Signal::SystemTask { from, request, frag } => {
+                if let Some(f) = frag {
+                    p.heap.attach_fragment(f);
+                }
+                p.system_tasks.push((from, request));
+            }
             Signal::AliasMessage { alias, msg, frag } => {
                 if let Some(f) = frag {
                     p.heap.attach_fragment(f);
@@ -171,7 +177,25 @@ fn drain(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Option<Wait> {
     if let Some(o) = handle_signals(vm, p, x) {
         return Some(Wait::Exit(o));
     }
+    // No x register is live across a wait.
+    serve_system_tasks(vm, p, &mut []);
     (p.mailbox.len() > before).then_some(Wait::Retry)
+}
+
+/// Serves the system tasks received (`erts_internal:request_system_task/3`); `x` are the live
+/// x registers, roots of a collection.
+pub fn serve_system_tasks(vm: &Vm, p: &mut Process, x: &mut [Term]) {
+    if p.system_tasks.is_empty() {
+        return;
+    }
+    let major = p.system_tasks.iter().any(|(_, r)| terms::tuple_elems(*r).is_some_and(|e| e[2] == am::MAJOR));
+    // The requests stay roots through the collection.
+    p.gc(x, 0, major);
+    for (from, r) in core::mem::take(&mut p.system_tasks) {
+        let e = terms::tuple_elems(r).unwrap_or(&[]);
+        let reply = terms::tuple(&mut p.heap, &[e[0], e[1], am::TRUE]);
+        vm.send_message(from, reply);
+    }
 }
 
 /// `wait`: parks until a message arrives (or a signal ends the process).
