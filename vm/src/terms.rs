@@ -403,9 +403,17 @@ pub fn bit_view<'a>(t: Term) -> Option<BitView<'a>> {
     }
 }
 
-/// The bytes of a binary term (bit size a multiple of 8).
-pub fn binary_bytes<'a>(t: Term) -> Option<&'a [u8]> {
-    bit_view(t)?.as_bytes()
+/// The bytes of a binary term (bit size a multiple of 8): borrowed, or copied when the
+/// binary does not start on a byte boundary (a sub-binary matched out at a bit offset).
+pub fn binary_bytes<'a>(t: Term) -> Option<alloc::borrow::Cow<'a, [u8]>> {
+    let v = bit_view(t)?;
+    if v.bit_size % 8 != 0 {
+        return None;
+    }
+    Some(match v.as_bytes() {
+        Some(b) => alloc::borrow::Cow::Borrowed(b),
+        None => alloc::borrow::Cow::Owned(v.to_vec()),
+    })
 }
 
 /// True for a binary (whole bytes), false for other bitstrings and terms.

@@ -45,7 +45,7 @@ fn beamfile_chunk_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         if bytes.get(0..4)? != b"FOR1" {
             return None;
         }
-        let form_size = be32(bytes, 4)? as usize;
+        let form_size = be32(&bytes, 4)? as usize;
         let form = bytes.get(8..8usize.checked_add(form_size)?)?;
         if form.get(0..4)? != b"BEAM" {
             return None;

@@ -473,7 +473,7 @@ fn binary_name(t: Term, enc: Term) -> Result<String, Exc> {
     let Some(utf8) = encoding_ok(enc) else { return super::badarg_r() };
     let Some(b) = terms::binary_bytes(t) else { return super::badarg_r() };
     if utf8 {
-        core::str::from_utf8(b).map(String::from).map_err(|_| super::badarg())
+        core::str::from_utf8(&b).map(String::from).map_err(|_| super::badarg())
     } else {
         Ok(b.iter().map(|&c| c as char).collect())
     }

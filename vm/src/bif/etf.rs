@@ -771,7 +771,7 @@ fn decode_bif(ctx: &mut Ctx, bin: Term, safe: bool, used: bool) -> BifResult {
     if bytes.first() != Some(&VERSION) {
         return super::badarg_r();
     }
-    let Ok(d) = Decoding::start(bytes) else { return super::badarg_r() };
+    let Ok(d) = Decoding::start(&bytes) else { return super::badarg_r() };
     decode_chunk(ctx, bin, Box::new(B2t { d, safe, used }))
 }
 
@@ -786,7 +786,7 @@ fn decode_chunk(ctx: &mut Ctx, bin: Term, mut st: Box<B2t>) -> BifResult {
     let Some(bytes) = terms::binary_bytes(bin) else { return super::badarg_r() };
     let budget = ctx.reds_left() * DECODE_TERMS_PER_RED;
     let code = &ctx.vm.code;
-    let Ok((done, n)) = st.d.run(&mut ctx.proc.heap, bytes, code, st.safe, budget) else { return super::badarg_r() };
+    let Ok((done, n)) = st.d.run(&mut ctx.proc.heap, &bytes, code, st.safe, budget) else { return super::badarg_r() };
     ctx.bump_reds(n / DECODE_TERMS_PER_RED);
     if !done {
         return Err(ctx.trap_with(Trap { f: decode_cont, args: vec![bin], data: Some(st), restart: false, gc: false }));

@@ -252,7 +252,7 @@ fn md5_init_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
 }
 
 fn md5_context(t: Term) -> Result<&'static [u8], super::Exc> {
-    match terms::binary_bytes(t) {
+    match terms::bit_view(t).and_then(|v| v.as_bytes()) {
         Some(b) if b.starts_with(MD5_CTX_TAG) => Ok(&b[MD5_CTX_TAG.len()..]),
         _ => super::badarg_r(),
     }
