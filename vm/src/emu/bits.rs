@@ -293,6 +293,16 @@ fn get_utf32(v: &BitView, pos: usize, flags: u32) -> Option<(u32, usize)> {
 /// The largest size of a constructed segment, in bits (see `construction_error`).
 const MAX_SEGMENT_BITS: usize = 1 << 56;
 
+/// Size operand `s` in bits (see [`size_bits`]). Only a literal `all` means "the rest": the
+/// atom in a register is a bad size (the unoptimised compiler can put it there).
+fn seg_size(p: &Process, x: &[Term], s: Src, unit: u32) -> Option<Option<usize>> {
+    let t = read(p, x, s);
+    if t == am::ALL && !matches!(s, Src::Lit(_)) {
+        return None;
+    }
+    size_bits(t, unit)
+}
+
 /// Size operand in bits: `None` if invalid (negative, not an integer), `Some(None)` for `all`.
 fn size_bits(t: Term, unit: u32) -> Option<Option<usize>> {
     if t == am::ALL {
@@ -482,7 +492,7 @@ fn put_segment(p: &Process, x: &[Term], w: &mut BitWriter, seg: &Segment) -> boo
     let size = read(p, x, seg.size);
     match seg.ty {
         SegType::Integer => {
-            let Some(Some(n)) = size_bits(size, seg.unit) else { return false };
+            let Some(Some(n)) = seg_size(p, x, seg.size, seg.unit) else { return false };
             // Past this, `construction_error` reports system_limit (as ERTS, whose sizes
             // overflow there); never try to allocate it.
             if n >= MAX_SEGMENT_BITS || !val.is_integer() {
@@ -491,12 +501,12 @@ fn put_segment(p: &Process, x: &[Term], w: &mut BitWriter, seg: &Segment) -> boo
             put_integer(w, val, n, seg.flags)
         }
         SegType::Float => {
-            let Some(Some(n)) = size_bits(size, seg.unit) else { return false };
+            let Some(Some(n)) = seg_size(p, x, seg.size, seg.unit) else { return false };
             put_float(w, val, n, seg.flags)
         }
         SegType::Binary | SegType::Append | SegType::PrivateAppend | SegType::String => {
             let Some(v) = bit_view(val) else { return false };
-            let n = match size_bits(size, seg.unit) {
+            let n = match seg_size(p, x, seg.size, seg.unit) {
                 Some(None) => v.bit_size,
                 Some(Some(n)) if n <= v.bit_size => n,
                 _ => return false,
@@ -760,7 +770,7 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
         Instr::BsGetInteger { fail, ctx, live: _, size, unit, flags, dst } => {
             let c = read(p, x, *ctx);
             let (v, pos) = ctx_view(c);
-            let Some(Some(n)) = size_bits(read(p, x, *size), *unit) else { return Next::Fail(*fail) };
+            let Some(Some(n)) = seg_size(p, x, *size, *unit) else { return Next::Fail(*fail) };
             if v.bit_size - pos < n {
                 return Next::Fail(*fail);
             }
@@ -772,7 +782,7 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
         Instr::BsGetFloat { fail, ctx, live: _, size, unit, flags, dst } => {
             let c = read(p, x, *ctx);
             let (v, pos) = ctx_view(c);
-            let Some(Some(n)) = size_bits(read(p, x, *size), *unit) else { return Next::Fail(*fail) };
+            let Some(Some(n)) = seg_size(p, x, *size, *unit) else { return Next::Fail(*fail) };
             if v.bit_size - pos < n {
                 return Next::Fail(*fail);
             }
@@ -789,7 +799,7 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
             let c = read(p, x, *ctx);
             let (v, pos) = ctx_view(c);
             let rest = v.bit_size - pos;
-            let n = match size_bits(read(p, x, *size), *unit) {
+            let n = match seg_size(p, x, *size, *unit) {
                 Some(None) => {
                     if *unit > 1 && rest % *unit as usize != 0 {
                         return Next::Fail(*fail);
@@ -809,7 +819,7 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
             let c = read(p, x, *ctx);
             let (v, pos) = ctx_view(c);
             let rest = v.bit_size - pos;
-            match size_bits(read(p, x, *size), *unit) {
+            match seg_size(p, x, *size, *unit) {
                 Some(None) => {
                     set_ctx_word(c, CTX_POS, v.bit_size as u64);
                     Next::Continue
@@ -914,7 +924,11 @@ pub fn exec(_vm: &Vm, p: &mut Process, x: &mut [Term], instr: &Instr) -> Next {
         Instr::BsAppend { fail, size, unit, bin, dst, .. } | Instr::BsPrivateAppend { fail, size, unit, bin, dst } => {
             let b = read(p, x, *bin);
             let Some(v) = bit_view(b) else { return fail_or(*fail, am::BADARG) };
-            let Some(Some(extra)) = size_bits(read(p, x, *size), *unit) else { return fail_or(*fail, am::BADARG) };
+            // `unit` is the unit of the binary appended to; the size to add is in bits.
+            if *unit > 1 && v.bit_size % *unit as usize != 0 {
+                return fail_or(*fail, am::BADARG);
+            }
+            let Some(Some(extra)) = seg_size(p, x, *size, 1) else { return fail_or(*fail, am::BADARG) };
             let mut w = BitWriter::with_capacity(v.bit_size + extra);
             w.push_bits(v.bytes, v.bit_offset, v.bit_size);
             let bits = w.bits;
