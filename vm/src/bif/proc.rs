@@ -31,6 +31,8 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "unlink", 1, unlink_1),
     bif("erlang", "monitor", 2, monitor_2),
     bif("erlang", "monitor", 3, monitor_3),
+    bif("erlang", "monitor_node", 2, monitor_node_2),
+    bif("erlang", "monitor_node", 3, monitor_node_3),
     bif("erlang", "alias", 0, alias_0),
     bif("erlang", "alias", 1, alias_1),
     bif("erlang", "unalias", 1, unalias_1),
@@ -392,6 +394,30 @@ fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
         ctx.proc.save = 0;
     }
     Ok(found)
+}
+
+/// `monitor_node(Node, Flag)`: without distribution the only node is this one, which never
+/// goes down; any other is `notalive`, as on an ERTS node that is not distributed.
+fn monitor_node_2(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let (node, flag) = (a[0], a[1]);
+    if !node.is_atom() {
+        return super::badarg_r();
+    }
+    if node != am::NONODE {
+        return Err(Exc::Error(atom::atom("notalive")));
+    }
+    if flag != am::TRUE && flag != am::FALSE {
+        return super::badarg_r();
+    }
+    Ok(am::TRUE)
+}
+
+fn monitor_node_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let ok = terms::list_to_vec(a[2]).is_some_and(|o| o.iter().all(|&o| o == atom::atom("allow_passive_connect")));
+    if !ok {
+        return Err(Exc::ErrorCause { reason: am::BADARG, cause: am::BADOPT });
+    }
+    monitor_node_2(ctx, &a[..2])
 }
 
 fn alias_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
