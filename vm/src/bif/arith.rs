@@ -57,6 +57,18 @@ fn float_result(ctx: &mut Ctx, f: f64) -> BifResult {
     }
 }
 
+/// The largest integer has this many bits (ERTS's limit on a 64-bit emulator: 524,287 words
+/// of magnitude); a result beyond it is `system_limit`.
+pub const MAX_INT_BITS: u64 = 524_287 * 64;
+
+/// An integer result, unless it is beyond [`MAX_INT_BITS`].
+fn big_result(ctx: &mut Ctx, r: &BigInt) -> BifResult {
+    if r.bits() > MAX_INT_BITS {
+        return Err(Exc::Error(am::SYSTEM_LIMIT));
+    }
+    Ok(terms::bignum(ctx.heap(), r))
+}
+
 /// Applies an integer op (small fast path, else BigInt) or a float op.
 fn numeric(
     ctx: &mut Ctx,
@@ -73,7 +85,7 @@ fn numeric(
     }
     if a.is_integer() && b.is_integer() {
         let r = big(to_bigint(a).unwrap_or_default(), to_bigint(b).unwrap_or_default());
-        return Ok(terms::bignum(ctx.heap(), &r));
+        return big_result(ctx, &r);
     }
     match (to_f64(a), to_f64(b)) {
         (Some(x), Some(y)) if a.is_number() && b.is_number() => float_result(ctx, flt(x, y)),
@@ -174,7 +186,7 @@ fn shift(ctx: &mut Ctx, v: Term, n: Term, left: bool) -> BifResult {
         if x.is_zero() {
             return Ok(Term::small(0));
         }
-        if n > (1 << 26) {
+        if n as u64 + x.bits() > MAX_INT_BITS {
             return Err(Exc::Error(am::SYSTEM_LIMIT));
         }
         if let Some(s) = v.as_small() {
@@ -206,7 +218,7 @@ fn bnot(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return Ok(Term::small(!x));
     }
     match to_bigint(a[0]) {
-        Some(b) => Ok(terms::bignum(ctx.heap(), &(-b - 1))),
+        Some(b) => big_result(ctx, &(-b - 1)),
         None => badarith(),
     }
 }
@@ -219,7 +231,7 @@ fn neg(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return Ok(terms::float(ctx.heap(), -f));
     }
     match to_bigint(a[0]) {
-        Some(b) => Ok(terms::bignum(ctx.heap(), &(-b))),
+        Some(b) => big_result(ctx, &(-b)),
         None => badarith(),
     }
 }
@@ -241,7 +253,7 @@ fn abs(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return Ok(terms::float(ctx.heap(), if f < 0.0 { -f } else { f }));
     }
     match to_bigint(a[0]) {
-        Some(b) => Ok(terms::bignum(ctx.heap(), &b.abs())),
+        Some(b) => big_result(ctx, &b.abs()),
         None => super::badarg_r(),
     }
 }
