@@ -118,6 +118,8 @@ pub struct Process {
     pub mailbox: VecDeque<Term>,
     /// Index of the next message `loop_rec` looks at.
     pub save: usize,
+    /// Receive markers: (reference id, mailbox position); see `receive::marker_bind`.
+    pub markers: Vec<(u128, usize)>,
     pub dict: Vec<(Term, Term)>,
     pub links: Vec<Term>,
     pub monitors_out: Vec<MonitorOut>,
@@ -175,6 +177,7 @@ impl Process {
             saved_x: Vec::new(),
             mailbox: VecDeque::new(),
             save: 0,
+            markers: Vec::new(),
             dict: Vec::new(),
             links: Vec::new(),
             monitors_out: Vec::new(),
@@ -243,6 +246,17 @@ impl Process {
 
     pub fn is_linked(&self, pid: Term) -> bool {
         self.links.contains(&pid)
+    }
+
+    /// Takes message `i` out of the mailbox; receive markers after it move down one.
+    pub fn remove_message_at(&mut self, i: usize) {
+        if self.mailbox.remove(i).is_some() {
+            for m in self.markers.iter_mut() {
+                if m.1 > i {
+                    m.1 -= 1;
+                }
+            }
+        }
     }
 
     /// The mode of `alias` if it is one of this process's active aliases.

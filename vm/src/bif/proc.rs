@@ -389,7 +389,7 @@ fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
             terms::tuple_elems(m).is_some_and(|e| e.len() == 5 && eq_exact(e[1], r))
         });
         if let Some(i) = down {
-            ctx.proc.mailbox.remove(i);
+            ctx.proc.remove_message_at(i);
         }
         ctx.proc.save = 0;
     }

@@ -769,13 +769,23 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 }
                 *reds -= 1;
             }
-            Instr::LoopRec { fail, dst } => match receive::peek(vm, p, x) {
-                Ok(Some(m)) => write(p, x, *dst, m),
-                Ok(None) => ip = lbl(*fail),
-                Err(o) => return Err(o),
-            },
+            Instr::LoopRec { fail, dst } => {
+                // A long scan of the mailbox yields like any loop (no x register is live here).
+                if *reds <= 0 {
+                    // SAFETY: ip is past this instruction.
+                    p.ip = unsafe { ip.sub(1) };
+                    p.reductions += SLICE_REDUCTIONS as u64;
+                    return Err(Outcome::Yield);
+                }
+                match receive::peek(vm, p, x) {
+                    Ok(Some(m)) => write(p, x, *dst, m),
+                    Ok(None) => ip = lbl(*fail),
+                    Err(o) => return Err(o),
+                }
+            }
             Instr::LoopRecEnd { target } => {
                 p.save += 1;
+                *reds -= 1;
                 ip = lbl(*target);
             }
             Instr::RemoveMessage => receive::remove(p),
@@ -803,7 +813,18 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 let r = terms::reference(&mut p.heap, vm.make_ref_id());
                 write(p, x, *dst, r);
             }
-            Instr::RecvMarkerBind { .. } | Instr::RecvMarkerClear { .. } | Instr::RecvMarkerUse { .. } => {}
+            Instr::RecvMarkerBind { marker: _, reference } => {
+                let r = read(p, x, *reference);
+                receive::marker_bind(p, r);
+            }
+            Instr::RecvMarkerClear { reference } => {
+                let r = read(p, x, *reference);
+                receive::marker_clear(p, r);
+            }
+            Instr::RecvMarkerUse { reference } => {
+                let r = read(p, x, *reference);
+                receive::marker_use(p, r);
+            }
             // Fclearerror, Fcheckerror, Fmove and Fnegate run in the hot loop only; the
             // arithmetic below is reached for its errors.
             Instr::Fconv { src, dst } => {

@@ -144,11 +144,39 @@ pub fn peek(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Result<Option<Term>, Ou
 /// `remove_message`: takes the current message; resets the save position and timer.
 pub fn remove(p: &mut Process) {
     if p.save < p.mailbox.len() {
-        p.mailbox.remove(p.save);
+        p.remove_message_at(p.save);
     }
     p.save = 0;
     p.timer_deadline = None;
     p.timed_out = false;
+}
+
+/// Receive markers (`recv_marker_bind/use/clear`, OTP 24+): a receive that matches only
+/// messages holding a reference made just before starts at the mailbox position the
+/// reference was bound at, skipping every older message (`gen_server:call` into a process with
+/// a long queue stays O(1)). Messages still in the inbox at bind time come after the position.
+/// At most this many markers are kept; the oldest goes first (a lost marker only costs a scan).
+const MAX_MARKERS: usize = 8;
+
+pub fn marker_bind(p: &mut Process, r: Term) {
+    let Some(id) = terms::ref_id(r) else { return };
+    if p.markers.len() == MAX_MARKERS {
+        p.markers.remove(0);
+    }
+    p.markers.retain(|m| m.0 != id);
+    p.markers.push((id, p.mailbox.len()));
+}
+
+pub fn marker_use(p: &mut Process, r: Term) {
+    let Some(id) = terms::ref_id(r) else { return };
+    if let Some(m) = p.markers.iter().find(|m| m.0 == id) {
+        p.save = m.1.min(p.mailbox.len());
+    }
+}
+
+pub fn marker_clear(p: &mut Process, r: Term) {
+    let Some(id) = terms::ref_id(r) else { return };
+    p.markers.retain(|m| m.0 != id);
 }
 
 pub enum Wait {
