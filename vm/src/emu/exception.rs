@@ -156,6 +156,8 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
     // SAFETY: ip was advanced past the current instruction, so ip - 1 is in the same block.
     let here = unsafe { ip.sub(1) };
     let mut skip_here = from_call;
+    // Whether the failing function's own frame is in the trace already.
+    let mut here_pushed = false;
     match origin {
         Origin::Given(t) => return *t,
         Origin::Here => {}
@@ -175,6 +177,7 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
                     }
                     frames.push(terms::tuple(&mut p.heap, &el));
                     skip_here = true;
+                    here_pushed = true;
                 }
             }
         }
@@ -206,10 +209,13 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
     if !skip_here && frames.len() < BACKTRACE_DEPTH {
         if let Some(f) = frame(vm, p, here) {
             frames.push(f);
+            here_pushed = true;
         }
     }
-    // The continuation register, if the current function has not saved it yet.
-    if !p.cp.is_null() && frames.len() < BACKTRACE_DEPTH {
+    // The continuation register, if the current function has not saved it yet. When it is the
+    // return address of the failing call itself (a BIF called from inside a catch), that
+    // frame is the one above: ERTS records non-duplicate return addresses only.
+    if !p.cp.is_null() && !(here_pushed && p.cp == ip) && frames.len() < BACKTRACE_DEPTH {
         // SAFETY: cp points just after a call instruction.
         let call = unsafe { p.cp.sub(1) };
         if let Some(f) = frame(vm, p, call) {
