@@ -749,7 +749,13 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     p.cp = ip;
                 }
                 if !m.is_atom() || !f.is_atom() {
-                    error!(am::BADARG);
+                    // Reported as a failing erlang:apply/3 with its arguments, as ERTS does.
+                    let args = terms::list(&mut p.heap, &x[..n]);
+                    let apply = vm.code.export(am::ERLANG, am::APPLY, 3);
+                    match bif_exception(Exc::Error(am::BADARG), apply, &[m, f, args]) {
+                        BifEnd::Raise(r) => raise!(r),
+                        _ => error!(am::BADARG),
+                    }
                 }
                 let export = vm.code.export(m, f, *arity);
                 after_call!(call_export(vm, p, x, export, *arity, reds), dealloc.is_some())
