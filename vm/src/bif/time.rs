@@ -404,6 +404,19 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         if tag == am::WORDSIZE && (atom_name(kind) == Some("internal") || atom_name(kind) == Some("external")) {
             return Ok(Term::small(8));
         }
+        // No ERTS alloc_util allocators here (alloc_util_allocators is []): an allocator is
+        // `false`, as ERTS answers for one that is not enabled.
+        match atom_name(tag) {
+            Some("allocator" | "allocator_sizes") if kind.is_atom() => return Ok(am::FALSE),
+            Some("allocator_sizes") => {
+                let Some(names) = terms::list_to_vec(kind).filter(|l| l.iter().all(|t| t.is_atom())) else {
+                    return badarg_r();
+                };
+                let pairs: Vec<Term> = names.iter().map(|&n| terms::tuple(ctx.heap(), &[n, am::FALSE])).collect();
+                return Ok(terms::list(ctx.heap(), &pairs));
+            }
+            _ => {}
+        }
         return badarg_r();
     }
     let Some(name) = atom_name(item) else { return badarg_r() };
