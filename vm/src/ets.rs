@@ -144,6 +144,10 @@ pub struct Table {
     pub heir: Option<(Term, Stored)>,
     pub read_concurrency: bool,
     pub write_concurrency: bool,
+    /// How write_concurrency was asked for, as `ets:info/2` reports it: `auto`, or the lock
+    /// count of `{debug_hash_fixed_number_of_locks, N}` (0: a plain boolean).
+    pub write_concurrency_auto: bool,
+    pub fixed_locks: u32,
     pub decentralized_counters: bool,
     pub compressed: bool,
     store: Store,
@@ -167,6 +171,8 @@ impl Table {
             heir: None,
             read_concurrency: false,
             write_concurrency: false,
+            write_concurrency_auto: false,
+            fixed_locks: 0,
             decentralized_counters: false,
             compressed: false,
             store,

@@ -120,6 +120,7 @@ fn new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let id = ctx.vm.ets.next_id();
     let mut t = Table::new(id, name, Kind::Set);
     let mut kind = Kind::Set;
+    let mut fixed_locks = false;
     for o in opts {
         if o.is_atom() {
             match atom::name(o) {
@@ -144,19 +145,39 @@ fn new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             },
             (2, Some(Some("heir"))) if e[1] == atom::atom("none") => t.heir = None,
             (3, Some(Some("heir"))) if e[1].is_local_pid() => t.heir = Some((e[1], crate::ets::Stored::new(e[2]))),
+            // OTP's test option fixing the number of locks of a hash table.
+            (2, Some(Some("write_concurrency")))
+                if terms::tuple_elems(e[1]).is_some_and(|d| {
+                    d.len() == 2 && name_opt(d[0]) == Some("debug_hash_fixed_number_of_locks") && d[1].is_integer()
+                }) =>
+            {
+                t.write_concurrency = true;
+                t.write_concurrency_auto = false;
+                // ERTS rounds the count up to a power of two, at least 64.
+                let n = terms::tuple_elems(e[1]).and_then(|d| d[1].as_small()).unwrap_or(64);
+                t.fixed_locks = (n.clamp(64, 1 << 16) as u32).next_power_of_two();
+                fixed_locks = true;
+            }
             (2, Some(Some(k @ ("write_concurrency" | "read_concurrency" | "decentralized_counters")))) => {
                 let v = e[1] == am::TRUE;
                 if !(v || e[1] == am::FALSE || (k == "write_concurrency" && name_opt(e[1]) == Some("auto"))) {
                     return super::badarg_r();
                 }
                 match k {
-                    "write_concurrency" => t.write_concurrency = v || e[1] != am::FALSE,
+                    "write_concurrency" => {
+                        t.write_concurrency = v || e[1] != am::FALSE;
+                        t.write_concurrency_auto = !v && e[1] != am::FALSE;
+                        t.fixed_locks = 0;
+                    }
                     "read_concurrency" => t.read_concurrency = v,
                     _ => t.decentralized_counters = v,
                 }
             }
             _ => return super::badarg_r(),
         }
+    }
+    if fixed_locks && kind == Kind::OrderedSet {
+        return super::badarg_r();
     }
     t.set_kind(kind);
     t.owner = ctx.proc.pid;
@@ -814,6 +835,11 @@ fn info_item(ctx: &mut Ctx, t: &Table, item: &str) -> Option<Term> {
         "node" => am::NONODE,
         "compressed" => atom::bool_atom(t.compressed),
         "read_concurrency" => atom::bool_atom(t.read_concurrency),
+        "write_concurrency" if t.fixed_locks > 0 => {
+            let n = Term::small(t.fixed_locks as i64);
+            terms::tuple(ctx.heap(), &[atom::atom("debug_hash_fixed_number_of_locks"), n])
+        }
+        "write_concurrency" if t.write_concurrency_auto => atom::atom("auto"),
         "write_concurrency" => atom::bool_atom(t.write_concurrency),
         "decentralized_counters" => atom::bool_atom(t.decentralized_counters),
         "fixed" | "safe_fixed" | "safe_fixed_monotonic_time" => am::FALSE,
