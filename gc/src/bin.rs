@@ -23,6 +23,14 @@ pub const HEAP_BIN_LIMIT: usize = 64;
 /// Words of a refc binary object, header included.
 pub const REFC_BIN_WORDS: usize = 4;
 
+/// Bytes held by every live off-heap binary (their capacities): `erlang:memory(binary)`.
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
+/// Bytes held by off-heap binaries now, in the whole OS process.
+pub fn allocated_bytes() -> usize {
+    ALLOCATED.load(Ordering::Relaxed)
+}
+
 /// The shared bytes of an off-heap binary.
 ///
 /// The buffer may have spare capacity after its written `end`. Appending (`<<Bin/binary, ...>>`
@@ -51,6 +59,7 @@ impl BinData {
     pub fn new(bytes: Vec<u8>) -> *const BinData {
         let mut bytes = core::mem::ManuallyDrop::new(bytes);
         let (ptr, end, cap) = (bytes.as_mut_ptr(), bytes.len(), bytes.capacity());
+        ALLOCATED.fetch_add(cap, Ordering::Relaxed);
         Box::into_raw(Box::new(BinData { refc: AtomicUsize::new(1), end: AtomicUsize::new(end), charged: AtomicUsize::new(0), ptr, cap }))
     }
 
@@ -88,6 +97,7 @@ impl BinData {
             core::sync::atomic::fence(Ordering::Acquire);
             // SAFETY: that was the last reference; nobody else can reach p.
             let d = unsafe { Box::from_raw(p as *mut BinData) };
+            ALLOCATED.fetch_sub(d.cap, Ordering::Relaxed);
             // SAFETY: ptr and cap came from a Vec<u8> in `new`; u8 needs no drop, so length 0.
             drop(unsafe { Vec::from_raw_parts(d.ptr, 0, d.cap) });
         }

@@ -27,6 +27,7 @@ pub mod lists;
 pub mod maps;
 pub mod misc;
 pub mod math;
+pub mod memory;
 pub mod numfmt;
 pub mod packet;
 pub mod persistent;
@@ -182,6 +183,7 @@ const TABLES: &[&[BifEntry]] = &[
     zlib::BIFS,
     re::BIFS,
     debug::BIFS,
+    memory::BIFS,
     packet::BIFS,
 ];
 

@@ -260,7 +260,7 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
         "total_heap_size" => Term::small(v.total_heap_size as i64),
         "heap_size" => Term::small(v.heap_size as i64),
         "stack_size" => Term::small(v.stack.len() as i64),
-        "memory" => Term::small(((v.total_heap_size + v.stack.len()) * 8 + 1000) as i64),
+        "memory" => Term::small(((v.total_heap_size + v.stack.len()) * 8 + super::memory::PROCESS_OVERHEAD) as i64),
         "reductions" => Term::small(v.reductions as i64),
         "garbage_collection" => {
             let mhs = crate::map::from_pairs(
