@@ -521,7 +521,10 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                     // first would pop the caller's frames too.
                     p.cp = core::ptr::null();
                     let r = call_export(vm, p, x, export, *arity, reds);
-                    if !matches!(r, Err(CallEnd::Raise(_))) {
+                    // erlang:hibernate/3 has replaced the stack and set where to go on: the
+                    // frame is gone already.
+                    let replaced = matches!(r, Err(CallEnd::Yield)) && !p.cp.is_null();
+                    if !matches!(r, Err(CallEnd::Raise(_))) && !replaced {
                         deallocate(p, *dealloc);
                     }
                     after_call!(r, true)
