@@ -137,6 +137,8 @@ pub struct Process {
     pub error_handler: Term,
     /// Keep the return value after exit (processes spawned through the embedding API).
     pub keep_result: bool,
+    /// `erlang:garbage_collect/0` asked for a major collection, done when the BIF returns.
+    pub major_gc_requested: bool,
     /// A system process (erts_internal:spawn_system_process/3): does not keep the VM alive.
     pub system: bool,
     /// A binary under construction by the old `bs_init2`/`bs_put_*` instructions.
@@ -188,6 +190,7 @@ impl Process {
             error_handler: crate::atom::am::ERROR_HANDLER,
             system: false,
             keep_result: false,
+            major_gc_requested: false,
             bs_building: None,
             bs_target: crate::emu::instr::Dst::X(0),
             trap: Default::default(),

@@ -126,6 +126,8 @@ pub struct Vm {
     pub ets: crate::ets::Registry,
     /// zlib streams (bif/zlib.rs).
     pub zlib: crate::bif::zlib::Streams,
+    /// Live resources by reference id (`atomics`, `counters`; see crate::resource).
+    pub resources: crate::resource::Table,
     /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
     prepared: Mutex<HashMap<u64, Prepared>>,
     next_prepared: AtomicU64,
@@ -169,6 +171,7 @@ impl Vm {
             start_ns,
             ets: crate::ets::Registry::new(),
             zlib: crate::bif::zlib::Streams::new(),
+            resources: crate::resource::Table::new(),
             prepared: Mutex::new(HashMap::new()),
             next_prepared: AtomicU64::new(1),
         }

@@ -17,8 +17,10 @@ use crate::process::Process;
 use crate::vm::Vm;
 
 pub mod arith;
+pub mod atomics;
 pub mod binary;
 pub mod code;
+pub mod counters;
 pub mod erlang;
 pub mod etf;
 pub mod ets;
@@ -176,6 +178,8 @@ const TABLES: &[&[BifEntry]] = &[
     yielding::BIFS,
     zlib::BIFS,
     re::BIFS,
+    atomics::BIFS,
+    counters::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

@@ -636,9 +636,9 @@ fn group_leader_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 fn garbage_collect_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
-    // Collections need the live registers; the BIF caller's are saved by the call. A full
-    // sweep happens at the next collection point instead.
-    ctx.proc.heap.settings.fullsweep_after = ctx.proc.heap.settings.fullsweep_after.min(65535);
+    // Collections need the live registers: the caller (interp's gc_after_bif) does the major
+    // collection when the BIF has returned.
+    ctx.proc.major_gc_requested = true;
     Ok(am::TRUE)
 }
 

@@ -101,6 +101,20 @@ pub fn gc_test(p: &mut Process, x: &mut [Term], need: usize, live: usize) {
     }
 }
 
+/// After a called BIF returned (its value in x0, the only live register after a call): collects
+/// if the BIF's allocations overflowed the heap, its off-heap data passed the virtual binary
+/// heap's limit, or `erlang:garbage_collect/0` asked (ERTS's `erts_gc_after_bif_call`).
+/// Without this, a loop whose only allocations are BIF results (a loop making `atomics`
+/// arrays or large binaries) would never collect: allocation overflows into fragments and
+/// only the instructions that name their live registers collect.
+#[inline]
+fn gc_after_bif(p: &mut Process, x: &mut [Term]) {
+    let full = core::mem::take(&mut p.major_gc_requested);
+    if full || p.heap.wants_gc(0) {
+        p.gc(&mut x[..1], 0, full);
+    }
+}
+
 fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -> Outcome {
     let mut ip = p.ip;
     let mut reds: i64 = SLICE_REDUCTIONS;
@@ -1049,6 +1063,7 @@ fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export,
     match r {
         Ok(v) => {
             x[0] = v;
+            gc_after_bif(p, x);
             Err(CallEnd::Value)
         }
         Err(Exc::CallMfa { module, function, args }) => {
