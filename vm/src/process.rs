@@ -139,6 +139,8 @@ pub struct Process {
     pub keep_result: bool,
     /// `erlang:garbage_collect/0` asked for a major collection, done when the BIF returns.
     pub major_gc_requested: bool,
+    /// Reported by process_info (not enforced).
+    pub max_heap_size: crate::bif::system_flag::MaxHeapSize,
     /// A system process (erts_internal:spawn_system_process/3): does not keep the VM alive.
     pub system: bool,
     /// A binary under construction by the old `bs_init2`/`bs_put_*` instructions.
@@ -191,6 +193,7 @@ impl Process {
             system: false,
             keep_result: false,
             major_gc_requested: false,
+            max_heap_size: Default::default(),
             bs_building: None,
             bs_target: crate::emu::instr::Dst::X(0),
             trap: Default::default(),

@@ -34,6 +34,7 @@ pub mod proc;
 pub mod procinfo;
 pub mod re;
 pub mod string;
+pub mod system_flag;
 pub mod time;
 pub mod timer;
 pub mod unicode;
@@ -92,6 +93,9 @@ impl<'a> Ctx<'a> {
 pub enum Exc {
     /// `error:Reason` (with the BIF's own arguments in the stack trace).
     Error(Term),
+    /// `error:Reason` with a `cause` (an atom) in the frame's error_info, as ERTS's
+    /// `p->fvalue` with `EXF_HAS_EXT_INFO` (`badopt` for an unknown option).
+    ErrorCause { reason: Term, cause: Term },
     /// `erlang:error/1,2`: an error raised by the calling function itself; `args` (a list, or
     /// the non-value) replaces the arity in its stack frame.
     ErrorHere { reason: Term, args: Term, info: Term },
@@ -180,6 +184,7 @@ const TABLES: &[&[BifEntry]] = &[
     re::BIFS,
     atomics::BIFS,
     counters::BIFS,
+    system_flag::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

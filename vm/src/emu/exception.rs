@@ -16,9 +16,6 @@ use crate::process::{ExcState, Process};
 use crate::terms;
 use crate::vm::Vm;
 
-/// ERTS's default `backtrace_depth`.
-pub const BACKTRACE_DEPTH: usize = 8;
-
 static CATCHES: RwLock<Vec<(usize, u32)>> = RwLock::new(Vec::new());
 
 /// Registers a catch handler at load time; the index goes into the catch tag.
@@ -41,8 +38,9 @@ pub enum Origin {
     /// `erlang:error/2,3`: the arguments, and an `error_info` map (or the non-value) to add
     /// to the frame's location.
     HereArgs(Term, Term),
-    /// A BIF failed: `{M, F, Args, []}` then the current function.
-    Bif(&'static Export, Vec<Term>),
+    /// A BIF failed: `{M, F, Args, ErrorInfo}` then the current function; the third field is
+    /// the error_info `cause` (an atom) or the non-value.
+    Bif(&'static Export, Vec<Term>, Term),
     /// `{M, F, Args, Location}` of a function clause, then the callers.
     FunctionClause { module: Term, function: Term, args: Vec<Term>, at: *const Instr },
     /// undef: `{M, F, Args, []}` then the current function.
@@ -68,7 +66,7 @@ impl Raised {
         Raised::new(am::ERROR, reason)
     }
     pub fn bif_error(reason: Term, export: &'static Export, args: &[Term]) -> Raised {
-        Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec()), from_call: false }
+        Raised { class: am::ERROR, reason, origin: Origin::Bif(export, args.to_vec(), Term::NON_VALUE), from_call: false }
     }
     /// An error of the current function: `args` (a list) replaces its arity in the frame
     /// unless it is the non-value; `info` (or the non-value) becomes the frame's error_info.
@@ -127,15 +125,20 @@ fn frame(vm: &Vm, p: &mut Process, at: *const Instr) -> Option<Term> {
     Some(terms::tuple(&mut p.heap, &[m.name, f.function, Term::small(f.arity as i64), loc]))
 }
 
-/// `[{error_info, #{module => M}}]` for a failing BIF, by its module (beam_common.c).
-fn error_info(p: &mut Process, module: Term) -> Term {
+/// `[{error_info, #{module => M}}]` for a failing BIF, by its module (beam_common.c), with
+/// `cause => C` when the BIF gave one (`cause` is the non-value otherwise).
+fn error_info(p: &mut Process, module: Term, cause: Term) -> Term {
     let fm = match atom::name(module) {
         "erlang" | "atomics" | "counters" | "erts_internal" | "persistent_term" => "erl_erts_errors",
         "os" => "erl_kernel_errors",
         "binary" | "ets" | "lists" | "maps" | "math" | "re" | "unicode" => "erl_stdlib_errors",
         _ => return Term::NIL,
     };
-    let m = crate::map::from_pairs(&mut p.heap, &[(am::MODULE, atom::atom(fm))]);
+    let m = if cause.is_value() {
+        crate::map::from_pairs(&mut p.heap, &[(am::MODULE, atom::atom(fm)), (atom::atom("cause"), cause)])
+    } else {
+        crate::map::from_pairs(&mut p.heap, &[(am::MODULE, atom::atom(fm))])
+    };
     let ei = terms::tuple(&mut p.heap, &[am::ERROR_INFO, m]);
     terms::list(&mut p.heap, &[ei])
 }
@@ -168,9 +171,9 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
                 }
             }
         }
-        Origin::Bif(e, args) => {
+        Origin::Bif(e, args, cause) => {
             let a = terms::list(&mut p.heap, args);
-            let info = error_info(p, e.module);
+            let info = error_info(p, e.module, *cause);
             frames.push(terms::tuple(&mut p.heap, &[e.module, e.function, a, info]));
             // A NIF stub that calls its own BIF (loader's route_nif_stubs) is no frame of its
             // own: in ERTS the NIF replaces the stub.
@@ -193,30 +196,38 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
             skip_here = true;
         }
     }
-    if !skip_here && frames.len() < BACKTRACE_DEPTH {
+    // `backtrace_depth` (erlang:system_flag/2) counts every frame, but the first is always
+    // there (save_stacktrace in beam_common.c).
+    let depth = vm.flags.backtrace_depth().max(1);
+    let here_shown = match origin {
+        Origin::HereArgs(..) => skip_here,
+        _ => !skip_here,
+    };
+    if !skip_here && frames.len() < depth {
         if let Some(f) = frame(vm, p, here) {
             frames.push(f);
         }
     }
-    // The continuation register, if the current function has not saved it yet.
-    if !p.cp.is_null() && frames.len() < BACKTRACE_DEPTH {
-        // SAFETY: cp points just after a call instruction.
-        let call = unsafe { p.cp.sub(1) };
+    // The continuation register (if the current function has not saved it yet), then the
+    // saved ones. As ERTS's gather_stacktrace, a continuation equal to the one before it (a
+    // body-recursive call returning to the same place) is recorded once; the first is
+    // compared with the current position, so error/exit/throw called from a body (the call
+    // set the continuation to just after itself) show their function once.
+    let mut prev: *const Instr = if here_shown { ip } else { core::ptr::null() };
+    let saved = p.stack.iter().rev().filter(|w| w.raw() & 0b11 == 0 && w.raw() != 0).map(|w| w.raw() as *const Instr);
+    let cps: Vec<*const Instr> = core::iter::once(p.cp).filter(|cp| !cp.is_null()).chain(saved).collect();
+    for cp in cps {
+        if frames.len() >= depth {
+            break;
+        }
+        if cp == prev {
+            continue;
+        }
+        prev = cp;
+        // SAFETY: a continuation pointer points just after a call instruction.
+        let call = unsafe { cp.sub(1) };
         if let Some(f) = frame(vm, p, call) {
             frames.push(f);
-        }
-    }
-    let mut i = p.stack.len();
-    while i > 0 && frames.len() < BACKTRACE_DEPTH {
-        i -= 1;
-        let w = p.stack[i];
-        if w.raw() & 0b11 == 0 && w.raw() != 0 {
-            let cp = w.raw() as *const Instr;
-            // SAFETY: a saved continuation pointer points just after a call instruction.
-            let call = unsafe { cp.sub(1) };
-            if let Some(f) = frame(vm, p, call) {
-                frames.push(f);
-            }
         }
     }
     terms::list(&mut p.heap, &frames)

@@ -1019,6 +1019,13 @@ enum BifEnd {
 fn bif_exception(e: Exc, export: &'static Export, args: &[Term]) -> BifEnd {
     match e {
         Exc::Error(r) => BifEnd::Raise(Raised::bif_error(r, export, args)),
+        Exc::ErrorCause { reason, cause } => {
+            let mut r = Raised::bif_error(reason, export, args);
+            if let crate::emu::exception::Origin::Bif(_, _, c) = &mut r.origin {
+                *c = cause;
+            }
+            BifEnd::Raise(r)
+        }
         Exc::ErrorHere { reason, args, info } => BifEnd::Raise(Raised::here_with_args(reason, args, info)),
         Exc::Exit(r) => BifEnd::Raise(Raised::new(am::EXIT, r)),
         Exc::Throw(r) => BifEnd::Raise(Raised::new(am::THROW, r)),
