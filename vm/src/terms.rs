@@ -26,7 +26,7 @@ impl Alloc for Heap {
         self.alloc(n)
     }
     fn note_off_heap(&mut self, obj: *mut u64) {
-        self.note_off_heap(obj)
+        Heap::note_off_heap(self, obj)
     }
 }
 
@@ -35,7 +35,7 @@ impl Alloc for beamos_gc::heap::Fragment {
         self.alloc(n).expect("fragment sized by its builder")
     }
     fn note_off_heap(&mut self, obj: *mut u64) {
-        self.note_off_heap(obj)
+        beamos_gc::heap::Fragment::note_off_heap(self, obj)
     }
 }
 

@@ -29,7 +29,7 @@ pub const BIFS: &[BifEntry] = &[
 ];
 
 /// The schedulers counted in the layout (`erts_no_schedulers`).
-const SCHEDULERS: usize = 1;
+const SCHEDULERS: usize = super::system_flag::SCHEDULERS as usize;
 /// Instances of each counter: one per scheduler and the base.
 const INSTANCES: usize = SCHEDULERS + 1;
 const CACHE_LINE_BYTES: usize = 64;

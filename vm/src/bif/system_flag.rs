@@ -212,8 +212,9 @@ fn system_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             let n = non_negative(value)?.min(MAX_BACKTRACE_DEPTH as i64);
             Term::small(flags.backtrace_depth.swap(n as usize, Relaxed) as i64)
         }
+        // Every scheduler stays online: only their number is a value we can honour.
         "schedulers_online" | "dirty_cpu_schedulers_online" => match value.as_small() {
-            Some(1) => Term::small(SCHEDULERS),
+            Some(n) if n == SCHEDULERS => Term::small(SCHEDULERS),
             _ => return super::badarg_r(),
         },
         "fullsweep_after" => {
