@@ -17,9 +17,9 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::bin::{refc_bin_data, BinData};
-use crate::heap::{next_heap_size, refc_bytes, Fragment, Heap, MIN_BIN_VHEAP_BYTES};
-use crate::term::{header_tag, header_tag_of, is_header, object_layout, Term, TAG_BOXED, TAG_LIST};
+use crate::heap::{next_heap_size, refc_bytes, Fragment, Heap};
+use crate::offheap::{self, is_off_heap_header};
+use crate::term::{is_header, object_layout, Term, TAG_BOXED, TAG_LIST};
 
 /// The owner of a heap names its roots through this.
 pub trait Roots {
@@ -294,8 +294,8 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     let new_young = c.young_to;
     let new_old_top = c.old_to.map(|(_, t, _)| t).unwrap_or(0);
 
-    // Sweep the binary lists: a refc object whose header was not replaced by a forwarding
-    // pointer is unreachable.
+    // Sweep the off-heap lists: an object (refc binary or magic reference) whose header was
+    // not replaced by a forwarding pointer is unreachable, and gives back its count.
     let mut new_mso = Vec::new();
     let mut new_old_mso = if major { Vec::new() } else { core::mem::take(&mut heap.old_mso) };
     let mut lists = core::mem::take(&mut heap.mso);
@@ -304,7 +304,7 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     }
     let new_young_range = new_young.data.as_ptr_range();
     for obj in lists {
-        // SAFETY: every listed object is a refc object in from-space (or forwarded).
+        // SAFETY: every listed object is an off-heap object in from-space (or forwarded).
         unsafe {
             let h = *obj;
             if h & 0b11 == TAG_BOXED {
@@ -315,8 +315,8 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
                     new_old_mso.push(q);
                 }
             } else {
-                debug_assert_eq!(header_tag_of(h), header_tag::REFC_BIN);
-                BinData::dec_ref(refc_bin_data(obj));
+                debug_assert!(is_off_heap_header(h));
+                offheap::release(obj);
             }
         }
     }
@@ -340,10 +340,11 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
     let old_bytes: usize = new_old_mso.iter().map(|&o| unsafe { refc_bytes(o) }).sum();
     heap.bin_vheap = young_bytes;
     heap.old_bin_vheap = old_bytes;
-    heap.bin_vheap_limit = (young_bytes * 2).max(MIN_BIN_VHEAP_BYTES);
+    let min_bin_vheap = heap.settings.min_bin_vheap_bytes();
+    heap.bin_vheap_limit = (young_bytes * 2).max(min_bin_vheap);
     if major {
         // What survived is young now and is promoted by the next minor collection.
-        heap.old_bin_vheap_limit = (young_bytes * 2).max(MIN_BIN_VHEAP_BYTES);
+        heap.old_bin_vheap_limit = (young_bytes * 2).max(min_bin_vheap);
     }
     heap.mso = new_mso;
     heap.old_mso = new_old_mso;
@@ -404,22 +405,22 @@ pub fn size_of_term(t: Term) -> usize {
 }
 
 /// Deep-copies `t` into a new fragment (a message being sent). Shared subterms are copied
-/// once per reference, as in ERTS. Refc binaries gain a reference.
+/// once per reference, as in ERTS. Refc binaries and magic references gain a count.
 pub fn copy_to_fragment(t: Term) -> (Term, Fragment) {
     let size = size_of_term(t);
     let mut f = Fragment::with_capacity(size.max(1));
     let r = copy_term_with(t, &mut |n| f.alloc(n).expect("sized exactly"), &mut Vec::new());
-    // Record the refc binaries we copied: scan the fragment.
+    // Record the off-heap objects we copied: scan the fragment.
     let base = f.data.as_mut_ptr();
     let mut i = 0;
     while i < f.used {
         // SAFETY: [0, used) holds the complete objects just copied.
         let w = unsafe { *base.add(i) };
         if is_header(w) {
-            if header_tag_of(w) == header_tag::REFC_BIN {
-                // SAFETY: a refc object at base+i.
+            if is_off_heap_header(w) {
+                // SAFETY: an off-heap object at base+i, a copy of a live one.
                 let obj = unsafe { base.add(i) };
-                unsafe { BinData::inc_ref(refc_bin_data(obj)) };
+                unsafe { offheap::retain(obj) };
                 f.mso.push(obj);
             }
             i += object_layout(w).0;

@@ -12,7 +12,7 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use crate::bin::BinData;
+use crate::offheap;
 
 /// ERTS's heap sizes (a Fibonacci-like series), in words.
 const HEAP_SIZES: [usize; 24] = [
@@ -38,7 +38,7 @@ pub fn next_heap_size(words: usize) -> usize {
 pub struct Fragment {
     pub(crate) data: Box<[u64]>,
     pub(crate) used: usize,
-    /// Refc binaries (object addresses) held in this fragment.
+    /// Off-heap objects (refc binaries, magic references) held in this fragment.
     pub(crate) mso: Vec<*mut u64>,
 }
 
@@ -60,8 +60,8 @@ impl Fragment {
     pub fn used_words(&self) -> usize {
         self.used
     }
-    /// Records a refc binary object allocated in this fragment.
-    pub fn note_refc_bin(&mut self, obj: *mut u64) {
+    /// Records a refc binary or magic reference object allocated in this fragment.
+    pub fn note_off_heap(&mut self, obj: *mut u64) {
         self.mso.push(obj);
     }
     /// The addresses of the used words, `[start, end)`.
@@ -79,10 +79,10 @@ impl Fragment {
 
 impl Drop for Fragment {
     fn drop(&mut self) {
-        // A fragment dropped without joining a heap releases its binaries.
+        // A fragment dropped without joining a heap releases its off-heap objects.
         for &obj in &self.mso {
-            // SAFETY: obj is a refc object in this fragment holding one reference.
-            unsafe { BinData::dec_ref(crate::bin::refc_bin_data(obj)) };
+            // SAFETY: obj is an off-heap object in this fragment holding one count.
+            unsafe { offheap::release(obj) };
         }
     }
 }
@@ -91,6 +91,8 @@ impl Drop for Fragment {
 #[derive(Clone, Copy, Debug)]
 pub struct GcSettings {
     pub min_heap_size: usize,
+    /// The least virtual binary heap limit, in words (ERTS's `min_bin_vheap_size`).
+    pub min_bin_vheap_size: usize,
     /// Minor collections between two full sweeps (ERTS default 65535).
     pub fullsweep_after: u32,
     /// Check the heap invariants before and after every collection (always on in debug
@@ -98,9 +100,16 @@ pub struct GcSettings {
     pub verify: bool,
 }
 
+impl GcSettings {
+    /// `min_bin_vheap_size` in bytes.
+    pub fn min_bin_vheap_bytes(&self) -> usize {
+        self.min_bin_vheap_size.saturating_mul(8)
+    }
+}
+
 impl Default for GcSettings {
     fn default() -> Self {
-        GcSettings { min_heap_size: 233, fullsweep_after: 65535, verify: false }
+        GcSettings { min_heap_size: 233, min_bin_vheap_size: MIN_BIN_VHEAP_BYTES / 8, fullsweep_after: 65535, verify: false }
     }
 }
 
@@ -123,9 +132,10 @@ pub struct Heap {
     pub(crate) fragment_words: usize,
     pub(crate) old: Box<[u64]>,
     pub(crate) old_top: usize,
-    /// Refc binary objects in the young block and fragments.
+    /// Off-heap objects (refc binaries, magic references) in the young block and fragments:
+    /// ERTS's MSO list.
     pub(crate) mso: Vec<*mut u64>,
-    /// Refc binary objects on the old heap.
+    /// Off-heap objects on the old heap.
     pub(crate) old_mso: Vec<*mut u64>,
     pub(crate) minor_since_full: u32,
     /// Bytes of the refc binaries `mso` lists (ERTS's virtual binary heap): binaries take no
@@ -143,13 +153,13 @@ pub struct Heap {
 /// ERTS's default `min_bin_vheap_size` (46422 words), in bytes.
 pub const MIN_BIN_VHEAP_BYTES: usize = 46_422 * 8;
 
-/// The bytes a refc binary object holds.
+/// The bytes an off-heap object charges to the virtual binary heap.
 ///
 /// # Safety
-/// `obj` must be a live refc binary object.
+/// `obj` must be a live refc binary or magic reference object.
 pub(crate) unsafe fn refc_bytes(obj: *mut u64) -> usize {
-    // SAFETY: per the contract, its data pointer is live.
-    unsafe { (*crate::bin::refc_bin_data(obj)).len() }
+    // SAFETY: per the contract.
+    unsafe { offheap::bytes(obj) }
 }
 
 /// Counters for `erlang:statistics(garbage_collection)` and tests.
@@ -177,9 +187,9 @@ impl Heap {
             old_mso: Vec::new(),
             minor_since_full: 0,
             bin_vheap: 0,
-            bin_vheap_limit: MIN_BIN_VHEAP_BYTES,
+            bin_vheap_limit: settings.min_bin_vheap_bytes(),
             old_bin_vheap: 0,
-            old_bin_vheap_limit: MIN_BIN_VHEAP_BYTES,
+            old_bin_vheap_limit: settings.min_bin_vheap_bytes(),
             settings,
             stats: GcStats::default(),
         }
@@ -238,14 +248,23 @@ impl Heap {
         self.fragments.insert(pos, f);
     }
 
-    /// Records a refc binary object allocated on this heap (from `alloc`).
+    /// Records a refc binary or magic reference object allocated on this heap (from `alloc`),
+    /// which holds one count of its off-heap data.
     #[inline]
-    pub fn note_refc_bin(&mut self, obj: *mut u64) {
-        // New data counts; another view of data already referenced (an append to a writable
-        // binary makes one per append) does not, or appending would count the whole binary
-        // again at every step, as ERTS counts one ProcBin however often it is appended to.
-        // SAFETY: the caller just made `obj`, a refc object.
-        self.bin_vheap += unsafe { (*crate::bin::refc_bin_data(obj)).charge_growth() };
+    pub fn note_off_heap(&mut self, obj: *mut u64) {
+        // SAFETY: the caller just made `obj`, an off-heap object.
+        let h = unsafe { *obj };
+        self.bin_vheap += if crate::term::header_tag_of(h) == crate::term::header_tag::REFC_BIN {
+            // New data counts; another view of data already referenced (an append to a
+            // writable binary makes one per append) does not, or appending would count the
+            // whole binary again at every step, as ERTS counts one ProcBin however often it
+            // is appended to.
+            // SAFETY: a refc object.
+            unsafe { (*crate::bin::refc_bin_data(obj)).charge_growth() }
+        } else {
+            // SAFETY: a magic reference object.
+            unsafe { offheap::bytes(obj) }
+        };
         self.mso.push(obj);
     }
 
@@ -287,8 +306,8 @@ impl Heap {
 impl Drop for Heap {
     fn drop(&mut self) {
         for &obj in self.mso.iter().chain(self.old_mso.iter()) {
-            // SAFETY: each listed object is a live refc binary holding one reference.
-            unsafe { BinData::dec_ref(crate::bin::refc_bin_data(obj)) };
+            // SAFETY: each listed object is a live off-heap object holding one count.
+            unsafe { offheap::release(obj) };
         }
         // The fragments' own lists were moved into `mso` when they joined.
         for f in &mut self.fragments {
@@ -298,8 +317,9 @@ impl Drop for Heap {
 }
 
 // A heap is owned by one process and moved between scheduler threads with it.
-// SAFETY: the raw pointers in the MSO lists point into this heap's own blocks or at
-// `BinData`, whose count is atomic; nothing is shared without synchronisation.
+// SAFETY: the raw pointers in the MSO lists point into this heap's own blocks, at `BinData`
+// or at `Resource`s (atomic counts, Send + Sync data); nothing is shared without
+// synchronisation.
 unsafe impl Send for Heap {}
 // SAFETY: as above, a fragment owns its words; its binaries' counts are atomic.
 unsafe impl Send for Fragment {}

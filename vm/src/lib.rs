@@ -25,6 +25,7 @@ pub mod platform;
 pub mod print;
 pub mod process;
 pub mod re;
+pub mod resource;
 pub mod terms;
 pub mod vm;
 

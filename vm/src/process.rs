@@ -145,6 +145,8 @@ pub struct Process {
     pub error_handler: Term,
     /// Keep the return value after exit (processes spawned through the embedding API).
     pub keep_result: bool,
+    /// Reported by process_info (not enforced).
+    pub max_heap_size: crate::bif::system_flag::MaxHeapSize,
     /// A system process (erts_internal:spawn_system_process/3): does not keep the VM alive.
     pub system: bool,
     /// A binary under construction by the old `bs_init2`/`bs_put_*` instructions.
@@ -198,6 +200,7 @@ impl Process {
             error_handler: crate::atom::am::ERROR_HANDLER,
             system: false,
             keep_result: false,
+            max_heap_size: Default::default(),
             bs_building: None,
             bs_target: crate::emu::instr::Dst::X(0),
             trap: Default::default(),

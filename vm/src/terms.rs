@@ -7,6 +7,7 @@
 use alloc::vec::Vec;
 use beamos_gc::bin::{self, BinData, HEAP_BIN_LIMIT, REFC_BIN_WORDS};
 use beamos_gc::heap::Heap;
+use beamos_gc::resource::{self, Resource, MAGIC_REF_WORDS};
 use beamos_gc::term::{header_arity, header_tag_of};
 use beamos_gc::{header_tag, make_header, Term};
 use num_bigint::{BigInt, BigUint, Sign};
@@ -14,8 +15,9 @@ use num_bigint::{BigInt, BigUint, Sign};
 /// Anything objects can be allocated on: a process heap, or a fragment being built.
 pub trait Alloc {
     fn alloc_words(&mut self, n: usize) -> *mut u64;
-    /// Records a refc binary object so the owner releases it when it dies.
-    fn note_refc(&mut self, obj: *mut u64);
+    /// Records a refc binary or magic reference object (holding one count of its off-heap
+    /// data) so the owner releases it when it dies.
+    fn note_off_heap(&mut self, obj: *mut u64);
 }
 
 impl Alloc for Heap {
@@ -23,8 +25,8 @@ impl Alloc for Heap {
     fn alloc_words(&mut self, n: usize) -> *mut u64 {
         self.alloc(n)
     }
-    fn note_refc(&mut self, obj: *mut u64) {
-        self.note_refc_bin(obj)
+    fn note_off_heap(&mut self, obj: *mut u64) {
+        Heap::note_off_heap(self, obj)
     }
 }
 
@@ -32,8 +34,8 @@ impl Alloc for beamos_gc::heap::Fragment {
     fn alloc_words(&mut self, n: usize) -> *mut u64 {
         self.alloc(n).expect("fragment sized by its builder")
     }
-    fn note_refc(&mut self, obj: *mut u64) {
-        self.note_refc_bin(obj)
+    fn note_off_heap(&mut self, obj: *mut u64) {
+        beamos_gc::heap::Fragment::note_off_heap(self, obj)
     }
 }
 
@@ -448,7 +450,7 @@ pub fn refc_binary(h: &mut impl Alloc, bytes: Vec<u8>) -> Term {
     let p = h.alloc_words(REFC_BIN_WORDS);
     // SAFETY: four fresh words; the object takes over our reference.
     unsafe { bin::write_refc_bin(p, data, 0, len) };
-    h.note_refc(p);
+    h.note_off_heap(p);
     Term::boxed_ptr(p)
 }
 
@@ -530,7 +532,8 @@ pub fn closure_parts<'a>(t: Term) -> Option<(&'static crate::module::FunEntry, &
 
 // ---------------------------------------------------------------- references
 
-/// A local reference: `[header(REF, 2), id_low, id_high]`.
+/// A local reference: `[header(REF, 2), id_low, id_high]`. (A magic reference is one word
+/// longer; readers of the id take either.)
 pub fn reference(h: &mut impl Alloc, id: u128) -> Term {
     let p = h.alloc_words(3);
     // SAFETY: three fresh words.
@@ -557,6 +560,27 @@ pub fn tagged_reference(h: &mut impl Alloc, tag: u64, n: u64) -> Term {
     reference(h, (tag as u128) << 64 | n as u128)
 }
 
+/// A magic reference to `res` (see [`beamos_gc::resource`]), taking over one count of it.
+pub fn magic_ref(h: &mut impl Alloc, res: *const Resource) -> Term {
+    let p = h.alloc_words(MAGIC_REF_WORDS);
+    // SAFETY: fresh words; the caller gives us its count of the live resource.
+    unsafe { resource::write_magic_ref(p, res) };
+    h.note_off_heap(p);
+    Term::boxed_ptr(p)
+}
+
+/// The resource a magic reference keeps alive, if `t` is one. The borrow is valid while `t`
+/// is (the caller's term holds a count).
+pub fn resource_of<'a>(t: Term) -> Option<&'a Resource> {
+    if !t.is_boxed() {
+        return None;
+    }
+    let p = t.ptr();
+    // SAFETY: boxed terms point at live objects; a magic reference's word 3 is its resource,
+    // alive while the object is.
+    unsafe { resource::is_magic_ref_header(*p).then(|| &*resource::magic_ref_resource(p)) }
+}
+
 /// The number in a [`tagged_reference`] with `tag`, if `t` is one.
 pub fn tagged_ref_number(t: Term, tag: u64) -> Option<u64> {
     let id = ref_id(t)?;
@@ -575,17 +599,17 @@ pub fn copy_into(h: &mut impl Alloc, t: Term) -> Term {
         },
         &mut work,
     );
-    // Refc binaries copied need a reference and an MSO entry each.
-    collect_refcs(r, &mut refcs);
+    // Refc binaries and magic references copied need a count and an MSO entry each.
+    collect_off_heap(r, &mut refcs);
     for obj in refcs {
-        // SAFETY: obj is a refc object just copied.
-        unsafe { BinData::inc_ref(bin::refc_bin_data(obj)) };
-        h.note_refc(obj);
+        // SAFETY: obj is an off-heap object just copied from a live one.
+        unsafe { beamos_gc::offheap::retain(obj) };
+        h.note_off_heap(obj);
     }
     r
 }
 
-fn collect_refcs(t: Term, out: &mut Vec<*mut u64>) {
+fn collect_off_heap(t: Term, out: &mut Vec<*mut u64>) {
     let mut stack = alloc::vec![t];
     while let Some(t) = stack.pop() {
         if let Some((a, b)) = cons_parts(t) {
@@ -595,7 +619,7 @@ fn collect_refcs(t: Term, out: &mut Vec<*mut u64>) {
             let p = t.ptr();
             // SAFETY: live object.
             let hdr = unsafe { *p };
-            if header_tag_of(hdr) == header_tag::REFC_BIN {
+            if beamos_gc::offheap::is_off_heap_header(hdr) {
                 out.push(p);
             }
             let (_, first, n) = beamos_gc::object_layout(hdr);

@@ -120,7 +120,11 @@ pub struct Vm {
     /// Where a hibernating process resumes (erlang:hibernate/3): wait for a message without
     /// taking it, then `apply(M, F, Args)` (kept in y0..y2) on an empty stack, then exit.
     hibernate_code: Box<[Instr]>,
+    /// Collection settings of new processes; their `min_heap_size`, `min_bin_vheap_size` and
+    /// `fullsweep_after` come from `flags` (erlang:system_flag/2).
     pub gc_settings: GcSettings,
+    /// What erlang:system_flag/2 sets (bif/system_flag.rs).
+    pub flags: crate::bif::system_flag::SystemFlags,
     pub start_ns: u64,
     /// ETS tables.
     pub ets: crate::ets::Registry,
@@ -128,6 +132,8 @@ pub struct Vm {
     pub debug: crate::bif::debug::DebugState,
     /// zlib streams (bif/zlib.rs).
     pub zlib: crate::bif::zlib::Streams,
+    /// Live resources by reference id (`atomics`, `counters`; see crate::resource).
+    pub resources: crate::resource::Table,
     /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
     prepared: Mutex<HashMap<u64, Prepared>>,
     next_prepared: AtomicU64,
@@ -169,9 +175,11 @@ impl Vm {
             start_code: vec![Instr::CallExtOnly { arity: 3, export: apply }].into_boxed_slice(),
             hibernate_code: hibernate_code(apply),
             gc_settings: GcSettings::default(),
+            flags: crate::bif::system_flag::SystemFlags::new(),
             start_ns,
             ets: crate::ets::Registry::new(),
             zlib: crate::bif::zlib::Streams::new(),
+            resources: crate::resource::Table::new(),
             prepared: Mutex::new(HashMap::new()),
             next_prepared: AtomicU64::new(1),
         }
@@ -294,7 +302,8 @@ impl Vm {
         setup: impl FnOnce(&mut Process),
     ) -> Term {
         let id = self.next_pid.fetch_add(1, Ordering::Relaxed);
-        let mut p = Box::new(Process::new(id, self.gc_settings));
+        let mut p = Box::new(Process::new(id, self.flags.process_gc_settings(self.gc_settings)));
+        p.max_heap_size = self.flags.max_heap_size();
         let mut copied = Vec::with_capacity(args.len());
         for &a in args {
             copied.push(terms::copy_into(&mut p.heap, a));
@@ -559,6 +568,7 @@ impl Vm {
             self.results.lock().insert(p.id, (normal, t, f));
         }
         self.procs.write().remove(&p.id);
+        self.flags.process_exited(p.id);
         if let Some(name) = p.registered_name {
             self.registry.write().remove(&name);
         }

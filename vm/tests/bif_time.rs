@@ -144,7 +144,7 @@ const CASES: &[Case] = &[
     ("{erlang, system_info, [schedulers]}", Some("{ok,1}")),
     ("{erlang, system_info, [schedulers_online]}", Some("{ok,1}")),
     ("{erlang, system_info, [schedulers_state]}", Some("{ok,{1,1,1}}")),
-    ("{erlang, system_info, [multi_scheduling]}", Some("{ok,disabled}")),
+    ("{erlang, system_info, [multi_scheduling]}", None),
     ("{erlang, system_info, [thread_pool_size]}", Some("{ok,0}")),
     ("{erlang, system_info, [emu_flavor]}", Some("{ok,emu}")),
     ("{erlang, system_info, [kernel_poll]}", Some("{ok,false}")),

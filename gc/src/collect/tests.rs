@@ -1,5 +1,6 @@
 use super::*;
-use crate::bin::{write_refc_bin, REFC_BIN_WORDS};
+use crate::bin::{write_refc_bin, BinData, REFC_BIN_WORDS};
+use crate::term::header_tag;
 use crate::heap::GcSettings;
 use crate::make_header;
 
@@ -105,7 +106,7 @@ fn unreachable_refc_binaries_are_released() {
     let obj = h.alloc(REFC_BIN_WORDS);
     // SAFETY: four fresh words; takes over one reference.
     unsafe { write_refc_bin(obj, data, 0, 1000) };
-    h.note_refc_bin(obj);
+    h.note_off_heap(obj);
     let mut root = Term::boxed_ptr(obj);
     let (msg, frag) = copy_to_fragment(root);
     // SAFETY: data is live while we hold our reference.
@@ -260,7 +261,7 @@ fn refc_binaries_make_a_collection_due() {
         let obj = h.alloc(REFC_BIN_WORDS);
         // SAFETY: four fresh words; takes over the only reference.
         unsafe { write_refc_bin(obj, data, 0, size) };
-        h.note_refc_bin(obj);
+        h.note_off_heap(obj);
         made += 1;
         assert!(made * size <= MIN_BIN_VHEAP_BYTES + size, "no collection due after {made} binaries");
     }
@@ -289,7 +290,7 @@ fn appending_views_charge_only_the_growth() {
         let obj = h.alloc(REFC_BIN_WORDS);
         // SAFETY: four fresh words; takes over one reference.
         unsafe { write_refc_bin(obj, data, 0, grown + 100) };
-        h.note_refc_bin(obj);
+        h.note_off_heap(obj);
     }
     assert_eq!(h.bin_vheap, 1000 + 50 * 100);
 }
@@ -316,4 +317,117 @@ fn the_young_heap_shrinks_when_little_survives() {
         let _ = cons(&mut h, Term::small(i), Term::NIL);
     }
     assert!(h.young_size() < 10_000, "young heap still {} words (was {grown})", h.young_size());
+}
+
+mod resources {
+    //! Magic references keep their resource alive exactly as long as some copy lives.
+    use super::*;
+    use crate::resource::{write_magic_ref, Resource, MAGIC_REF_WORDS};
+    use alloc::boxed::Box;
+    use alloc::sync::Arc;
+    use core::sync::atomic::{AtomicBool, Ordering};
+
+    /// Resource data that reports when it is dropped.
+    struct Probe(Arc<AtomicBool>);
+    impl Drop for Probe {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// A new resource (of `bytes`) behind a magic reference on `h`; the flag tells when its
+    /// data was dropped.
+    fn magic_ref(h: &mut Heap, bytes: usize) -> (Term, *const Resource, Arc<AtomicBool>) {
+        let dropped = Arc::new(AtomicBool::new(false));
+        let res = Resource::new(1, 0x2000_0000_0000_0001, bytes, Box::new(Probe(dropped.clone())));
+        let obj = h.alloc(MAGIC_REF_WORDS);
+        // SAFETY: four fresh words; the object takes over the new resource's only count.
+        unsafe { write_magic_ref(obj, res) };
+        h.note_off_heap(obj);
+        (Term::boxed_ptr(obj), res, dropped)
+    }
+
+    #[test]
+    fn freed_when_the_last_term_dies() {
+        let mut h = Heap::new(GcSettings::default());
+        let (r, res, dropped) = magic_ref(&mut h, 64);
+        let mut root = tuple(&mut h, &[r, Term::small(1)]);
+        gc(&mut h, &mut root, false);
+        assert!(!dropped.load(Ordering::SeqCst), "reachable: kept");
+        // SAFETY: alive (we just checked).
+        assert_eq!(unsafe { Resource::ref_count(res) }, 1);
+        gc(&mut h, &mut root, false); // promoted to the old heap
+        assert_eq!(h.old_mso.len(), 1);
+        root = Term::NIL;
+        gc(&mut h, &mut root, false);
+        assert!(!dropped.load(Ordering::SeqCst), "a minor collection leaves the old heap alone");
+        gc(&mut h, &mut root, true);
+        assert!(dropped.load(Ordering::SeqCst), "unreachable after a full sweep: freed");
+        assert!(h.mso.is_empty() && h.old_mso.is_empty());
+    }
+
+    #[test]
+    fn kept_while_a_copy_lives_in_a_fragment() {
+        let mut h = Heap::new(GcSettings::default());
+        let (r, res, dropped) = magic_ref(&mut h, 64);
+        let (copy, frag) = copy_to_fragment(cons(&mut h, r, Term::NIL));
+        // SAFETY: alive: the heap's object and the fragment's copy hold a count each.
+        assert_eq!(unsafe { Resource::ref_count(res) }, 2);
+        let mut none = Term::NIL;
+        gc(&mut h, &mut none, true);
+        assert!(!dropped.load(Ordering::SeqCst), "the message copy keeps it");
+        // SAFETY: alive.
+        assert_eq!(unsafe { Resource::ref_count(res) }, 1);
+        // The copy reads the same resource.
+        // SAFETY: copy is a live cons in the fragment.
+        let (hd, _) = unsafe { copy.cons_parts() };
+        // SAFETY: hd is a magic reference object.
+        assert_eq!(unsafe { crate::resource::magic_ref_resource(hd.ptr()) }, res);
+        drop(frag);
+        assert!(dropped.load(Ordering::SeqCst), "dropping the undelivered message freed it");
+    }
+
+    #[test]
+    fn kept_while_a_copy_lives_in_another_heap() {
+        let mut sender = Heap::new(GcSettings::default());
+        let mut receiver = Heap::new(GcSettings::default());
+        let (r, res, dropped) = magic_ref(&mut sender, 64);
+        let (msg, frag) = copy_to_fragment(r);
+        receiver.attach_fragment(frag);
+        let mut kept = msg;
+        gc(&mut receiver, &mut kept, false);
+        drop(sender); // the sender dies: its count goes
+        assert!(!dropped.load(Ordering::SeqCst), "the receiver's copy keeps it");
+        // SAFETY: alive.
+        assert_eq!(unsafe { Resource::ref_count(res) }, 1);
+        gc(&mut receiver, &mut kept, false);
+        kept = Term::NIL;
+        gc(&mut receiver, &mut kept, true);
+        assert!(dropped.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn a_dying_heap_releases_its_resources() {
+        let mut h = Heap::new(GcSettings::default());
+        let (_r, _res, dropped) = magic_ref(&mut h, 64);
+        drop(h);
+        assert!(dropped.load(Ordering::SeqCst));
+    }
+
+    #[test]
+    fn resource_bytes_make_a_collection_due() {
+        let mut h = Heap::new(GcSettings::default());
+        let mut made = 0;
+        let mut probes = alloc::vec::Vec::new();
+        while !h.wants_gc(0) {
+            let (_r, _res, dropped) = magic_ref(&mut h, 100_000);
+            probes.push(dropped);
+            made += 1;
+            assert!(made < 100, "no collection due after {made} resources");
+        }
+        let mut none = Term::NIL;
+        gc(&mut h, &mut none, false);
+        assert!(probes.iter().all(|d| d.load(Ordering::SeqCst)), "every garbage resource was freed");
+        assert!(!h.wants_gc(0));
+    }
 }

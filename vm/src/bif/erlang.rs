@@ -160,7 +160,11 @@ fn list_to_ref_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     match dotted(&s, "#Ref<", '>', 4) {
         Some(v) if v[0] == 0 && v[1..].iter().all(|&x| x <= u32::MAX as u64) => {
             let id = ((v[1] as u128) << 64) | ((v[2] as u128) << 32) | v[3] as u128;
-            Ok(terms::reference(ctx.heap(), id))
+            // A live resource's reference comes back working, as in ERTS (crate::resource).
+            match ctx.vm.resources.lookup(id) {
+                Some(res) => Ok(terms::magic_ref(ctx.heap(), res)),
+                None => Ok(terms::reference(ctx.heap(), id)),
+            }
         }
         _ => super::badarg_r(),
     }

@@ -13,6 +13,7 @@ use super::{bif, BifEntry, BifResult, Ctx, Exc, Trap};
 use crate::atom::{self, am};
 use crate::map;
 use crate::module::CodeTable;
+use crate::resource;
 use crate::terms::{self, Alloc};
 
 pub const BIFS: &[BifEntry] = &[
@@ -73,7 +74,7 @@ pub fn decode(h: &mut impl Alloc, bytes: &[u8], code: &CodeTable) -> Result<Term
 /// Decodes; returns the term and the number of bytes used. `safe` refuses new atoms.
 pub fn decode_opts(h: &mut impl Alloc, bytes: &[u8], code: &CodeTable, safe: bool) -> Result<(Term, usize), DecodeError> {
     let mut d = Decoding::start(bytes)?;
-    d.run(h, bytes, code, safe, usize::MAX)?;
+    d.run(h, bytes, code, None, safe, usize::MAX)?;
     d.finish(h)
 }
 
@@ -123,14 +124,24 @@ impl Decoding {
     }
 
     /// Decodes up to `budget` terms; `bytes` is the input given to [`Decoding::start`]. Returns
-    /// whether every term is decoded, and how many this call decoded.
-    pub fn run(&mut self, h: &mut impl Alloc, bytes: &[u8], code: &CodeTable, safe: bool, budget: usize) -> Result<(bool, usize), DecodeError> {
+    /// whether every term is decoded, and how many this call decoded. With `resources`, a local
+    /// reference naming a live resource decodes as a magic reference to it (see
+    /// [`crate::resource`]).
+    pub fn run(
+        &mut self,
+        h: &mut impl Alloc,
+        bytes: &[u8],
+        code: &CodeTable,
+        resources: Option<&resource::Table>,
+        safe: bool,
+        budget: usize,
+    ) -> Result<(bool, usize), DecodeError> {
         let Decoding { slots, fixes, raw, pos, .. } = self;
         let mut r = Reader { b: raw.as_deref().unwrap_or(bytes), pos: *pos };
         let mut n = 0;
         while n < budget {
             let Some(slot) = slots.pop() else { break };
-            let t = decode_one(h, &mut r, code, safe, slots, fixes, slot)?;
+            let t = decode_one(h, &mut r, code, resources, safe, slots, fixes, slot)?;
             // SAFETY: slot points at a word reserved for this term (root or inside a new object).
             unsafe { *slot = t.raw() };
             n += 1;
@@ -222,6 +233,7 @@ fn decode_one(
     h: &mut impl Alloc,
     r: &mut Reader,
     code: &CodeTable,
+    resources: Option<&resource::Table>,
     safe: bool,
     slots: &mut Vec<*mut u64>,
     fixes: &mut Vec<MapFix>,
@@ -387,7 +399,11 @@ fn decode_one(
                 return Err(r.err());
             }
             let id = ids[0] as u128 | (ids[1] as u128) << 32 | (ids[2] as u128) << 64;
-            terms::reference(h, id)
+            match resources.and_then(|t| t.lookup(id)) {
+                // The lookup's count goes to the new magic reference.
+                Some(res) => terms::magic_ref(h, res),
+                None => terms::reference(h, id),
+            }
         }
         _ => return Err(r.err()),
     })
@@ -786,7 +802,8 @@ fn decode_chunk(ctx: &mut Ctx, bin: Term, mut st: Box<B2t>) -> BifResult {
     let Some(bytes) = terms::binary_bytes(bin) else { return super::badarg_r() };
     let budget = ctx.reds_left() * DECODE_TERMS_PER_RED;
     let code = &ctx.vm.code;
-    let Ok((done, n)) = st.d.run(&mut ctx.proc.heap, &bytes, code, st.safe, budget) else { return super::badarg_r() };
+    let resources = Some(&ctx.vm.resources);
+    let Ok((done, n)) = st.d.run(&mut ctx.proc.heap, &bytes, code, resources, st.safe, budget) else { return super::badarg_r() };
     ctx.bump_reds(n / DECODE_TERMS_PER_RED);
     if !done {
         return Err(ctx.trap_with(Trap { f: decode_cont, args: vec![bin], data: Some(st), restart: false, gc: false }));

@@ -17,9 +17,11 @@ use crate::process::Process;
 use crate::vm::Vm;
 
 pub mod arith;
+pub mod atomics;
 pub mod binary;
 pub mod code;
 pub mod debug;
+pub mod counters;
 pub mod erlang;
 pub mod etf;
 pub mod ets;
@@ -35,6 +37,7 @@ pub mod proc;
 pub mod procinfo;
 pub mod re;
 pub mod string;
+pub mod system_flag;
 pub mod time;
 pub mod timer;
 pub mod unicode;
@@ -185,6 +188,9 @@ const TABLES: &[&[BifEntry]] = &[
     debug::BIFS,
     memory::BIFS,
     packet::BIFS,
+    atomics::BIFS,
+    counters::BIFS,
+    system_flag::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

@@ -50,7 +50,7 @@ const ITEMS: &[&str] = &[
     "total_heap_size", "heap_size", "stack_size", "memory", "reductions", "garbage_collection",
     "suspending", "binary", "sequential_trace_token", "message_queue_data", "min_heap_size",
     "min_bin_vheap_size", "fullsweep_after", "catchlevel", "trace", "last_calls", "parent",
-    "backtrace",
+    "backtrace", "max_heap_size",
 ];
 
 /// The parts of a process an item reads (everything but its heap, which for the caller is the
@@ -75,7 +75,9 @@ struct View<'a> {
     total_heap_size: usize,
     minor_gcs: u64,
     min_heap_size: usize,
+    min_bin_vheap_size: usize,
     fullsweep_after: u32,
+    max_heap_size: crate::bif::system_flag::MaxHeapSize,
     /// Terms of another process must be copied; the caller's own are used as they are.
     copy: bool,
 }
@@ -115,7 +117,9 @@ impl<'a> View<'a> {
             total_heap_size: h.total_size(),
             minor_gcs: h.stats.minor_collections,
             min_heap_size: h.settings.min_heap_size,
+            min_bin_vheap_size: h.settings.min_bin_vheap_size,
             fullsweep_after: h.settings.fullsweep_after,
+            max_heap_size: p.max_heap_size,
             copy,
         }
     }
@@ -263,13 +267,10 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
         "memory" => Term::small(((v.total_heap_size + v.stack.len()) * 8 + super::memory::PROCESS_OVERHEAD) as i64),
         "reductions" => Term::small(v.reductions as i64),
         "garbage_collection" => {
-            let mhs = crate::map::from_pairs(
-                h,
-                &[(atom::atom("error_logger"), am::TRUE), (am::KILL, am::TRUE), (atom::atom("size"), Term::small(0))],
-            );
+            let mhs = v.max_heap_size.to_map(h);
             let items = [
                 (atom::atom("max_heap_size"), mhs),
-                (atom::atom("min_bin_vheap_size"), Term::small(46422)),
+                (atom::atom("min_bin_vheap_size"), Term::small(v.min_bin_vheap_size as i64)),
                 (atom::atom("min_heap_size"), Term::small(v.min_heap_size as i64)),
                 (atom::atom("fullsweep_after"), Term::small(v.fullsweep_after as i64)),
                 (atom::atom("minor_gcs"), Term::small(v.minor_gcs as i64)),
@@ -280,7 +281,8 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
         "suspending" | "binary" | "sequential_trace_token" => Term::NIL,
         "message_queue_data" => atom::atom("on_heap"),
         "min_heap_size" => Term::small(v.min_heap_size as i64),
-        "min_bin_vheap_size" => Term::small(46422),
+        "min_bin_vheap_size" => Term::small(v.min_bin_vheap_size as i64),
+        "max_heap_size" => v.max_heap_size.to_map(h),
         "fullsweep_after" => Term::small(v.fullsweep_after as i64),
         "catchlevel" | "trace" => Term::small(0),
         "last_calls" => am::FALSE,

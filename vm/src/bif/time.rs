@@ -388,13 +388,14 @@ fn pair(ctx: &mut Ctx, tag: &str, v: Term) -> Term {
     terms::tuple(ctx.heap(), &[a, v])
 }
 
-fn max_heap_size_map(ctx: &mut Ctx) -> Term {
-    let pairs = [
-        (atom::atom("error_logger"), am::TRUE),
-        (atom::atom("kill"), am::TRUE),
-        (atom::atom("size"), Term::small(0)),
-    ];
-    crate::map::from_pairs(ctx.heap(), &pairs)
+/// The CPU topology in use, formatted by erlang:format_cpu_topology/1 as in ERTS (none is
+/// detected here, so it is `undefined` until one is set).
+fn cpu_topology(ctx: &mut Ctx, which: &str) -> BifResult {
+    let internal = ctx.vm.flags.cpu_topology(&mut ctx.proc.heap, which);
+    if internal == am::UNDEFINED {
+        return Ok(internal);
+    }
+    Err(super::Exc::CallMfa { module: am::ERLANG, function: atom::atom("format_cpu_topology"), args: alloc::vec![internal] })
 }
 
 /// `erlang:system_info/1` for the items stdlib and kernel ask about; others are badarg.
@@ -417,10 +418,18 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             }
             _ => {}
         }
+        if let (Some(t @ ("cpu_topology" | "internal_cpu_topology")), Some(k @ ("defined" | "detected" | "used"))) =
+            (atom_name(tag), atom_name(kind))
+        {
+            if t == "cpu_topology" {
+                return cpu_topology(ctx, k);
+            }
+            return Ok(ctx.vm.flags.cpu_topology(&mut ctx.proc.heap, k));
+        }
         return badarg_r();
     }
     let Some(name) = atom_name(item) else { return badarg_r() };
-    let gc = ctx.vm.gc_settings;
+    let flags = &ctx.vm.flags;
     let a = atom::atom;
     let small = |v: i64| Term::small(v);
     let t = match name {
@@ -435,7 +444,7 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         "check_io" | "allocator" | "alloc_util_allocators" | "info" | "procs" | "loaded" | "dist" => Term::NIL,
         "ets_limit" => small(8192),
         "ets_count" => small(0),
-        "outstanding_system_requests_limit" => small(500),
+        "outstanding_system_requests_limit" => small(flags.outstanding_requests_limit() as i64),
         "message_queue_data" => a("on_heap"),
         "async_dist" => am::FALSE,
         "eager_check_io" => am::TRUE,
@@ -452,16 +461,18 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         "schedulers" | "schedulers_online" | "logical_processors" | "logical_processors_available"
         | "logical_processors_online" | "scheduler_id" => small(1),
         "schedulers_state" => terms::tuple(ctx.heap(), &[small(1), small(1), small(1)]),
-        "multi_scheduling" => a("disabled"),
+        "multi_scheduling" => flags.multi_scheduling(),
         "multi_scheduling_blockers" | "normal_multi_scheduling_blockers" | "dist_ctrl" => Term::NIL,
-        "thread_pool_size" | "creation" | "trace_control_word" | "port_count" => small(0),
+        "thread_pool_size" | "creation" | "port_count" => small(0),
+        "trace_control_word" => terms::int_from_i128(ctx.heap(), flags.trace_control_word() as i128),
         "smp_support" | "threads" | "time_correction" => am::TRUE,
         "break_ignored" | "debug_compiled" => am::FALSE,
         "sequential_tracer" => pair(ctx, "sequential_tracer", am::FALSE),
         "emu_type" | "build_type" => a("opt"),
         "emu_flavor" => a("emu"),
         "heap_type" => a("private"),
-        "cpu_topology" | "hipe_architecture" | "modified_timing_level" => am::UNDEFINED,
+        "cpu_topology" => return cpu_topology(ctx, "used"),
+        "hipe_architecture" | "modified_timing_level" => am::UNDEFINED,
         "update_cpu_info" => a("unchanged"),
         "scheduler_bind_type" => a("unbound"),
         "scheduler_bindings" => terms::tuple(ctx.heap(), &[a("unbound")]),
@@ -477,16 +488,17 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         "dist_buf_busy_limit" => small(1_048_576),
         "process_count" => small(ctx.vm.process_count() as i64),
         "atom_count" => small(atom::count() as i64),
-        "fullsweep_after" => pair(ctx, "fullsweep_after", small(gc.fullsweep_after as i64)),
-        "min_heap_size" => pair(ctx, "min_heap_size", small(gc.min_heap_size as i64)),
-        "min_bin_vheap_size" => pair(ctx, "min_bin_vheap_size", small(46_422)),
-        "max_heap_size" => max_heap_size_map(ctx),
+        "fullsweep_after" => pair(ctx, "fullsweep_after", small(flags.fullsweep_after() as i64)),
+        "min_heap_size" => pair(ctx, "min_heap_size", small(flags.min_heap_size() as i64)),
+        "min_bin_vheap_size" => pair(ctx, "min_bin_vheap_size", small(flags.min_bin_vheap_size() as i64)),
+        "max_heap_size" => flags.max_heap_size().to_map(ctx.heap()),
         "garbage_collection" => {
+            let max_heap_size = terms::int_from_i128(ctx.heap(), flags.max_heap_size().size as i128);
             let items = [
-                pair(ctx, "max_heap_size", small(0)),
-                pair(ctx, "min_bin_vheap_size", small(46_422)),
-                pair(ctx, "min_heap_size", small(gc.min_heap_size as i64)),
-                pair(ctx, "fullsweep_after", small(gc.fullsweep_after as i64)),
+                pair(ctx, "max_heap_size", max_heap_size),
+                pair(ctx, "min_bin_vheap_size", small(flags.min_bin_vheap_size() as i64)),
+                pair(ctx, "min_heap_size", small(flags.min_heap_size() as i64)),
+                pair(ctx, "fullsweep_after", small(flags.fullsweep_after() as i64)),
             ];
             terms::list(ctx.heap(), &items)
         }

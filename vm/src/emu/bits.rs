@@ -684,7 +684,7 @@ fn append_in_place(p: &mut Process, x: &[Term], segs: &[Segment]) -> Option<Term
         beamos_gc::bin::BinData::inc_ref(data);
         beamos_gc::bin::write_refc_bin(o, data, start, size);
     }
-    p.heap.note_refc_bin(o);
+    p.heap.note_off_heap(o);
     Some(Term::boxed_ptr(o))
 }
 

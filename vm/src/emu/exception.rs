@@ -16,9 +16,6 @@ use crate::process::{ExcState, Process};
 use crate::terms;
 use crate::vm::Vm;
 
-/// ERTS's default `backtrace_depth`.
-pub const BACKTRACE_DEPTH: usize = 8;
-
 static CATCHES: RwLock<Vec<(usize, u32)>> = RwLock::new(Vec::new());
 
 /// Registers a catch handler at load time; the index goes into the catch tag.
@@ -206,33 +203,35 @@ fn build_trace(vm: &Vm, p: &mut Process, ip: *const Instr, origin: &Origin, from
             skip_here = true;
         }
     }
-    if !skip_here && frames.len() < BACKTRACE_DEPTH {
+    // `backtrace_depth` (erlang:system_flag/2) counts every frame, but the first is always
+    // there (save_stacktrace in beam_common.c).
+    let depth = vm.flags.backtrace_depth().max(1);
+    if !skip_here && frames.len() < depth {
         if let Some(f) = frame(vm, p, here) {
             frames.push(f);
             here_pushed = true;
         }
     }
-    // The continuation register, if the current function has not saved it yet. When it is the
-    // return address of the failing call itself (a BIF called from inside a catch), that
-    // frame is the one above: ERTS records non-duplicate return addresses only.
-    if !p.cp.is_null() && !(here_pushed && p.cp == ip) && frames.len() < BACKTRACE_DEPTH {
-        // SAFETY: cp points just after a call instruction.
-        let call = unsafe { p.cp.sub(1) };
+    // The continuation register (if the current function has not saved it yet), then the
+    // saved ones. As ERTS's gather_stacktrace, a continuation equal to the one before it (a
+    // body-recursive call returning to the same place) is recorded once; the first is
+    // compared with the current position, so error/exit/throw called from a body (the call
+    // set the continuation to just after itself) show their function once.
+    let mut prev: *const Instr = if here_pushed { ip } else { core::ptr::null() };
+    let saved = p.stack.iter().rev().filter(|w| w.raw() & 0b11 == 0 && w.raw() != 0).map(|w| w.raw() as *const Instr);
+    let cps: Vec<*const Instr> = core::iter::once(p.cp).filter(|cp| !cp.is_null()).chain(saved).collect();
+    for cp in cps {
+        if frames.len() >= depth {
+            break;
+        }
+        if cp == prev {
+            continue;
+        }
+        prev = cp;
+        // SAFETY: a continuation pointer points just after a call instruction.
+        let call = unsafe { cp.sub(1) };
         if let Some(f) = frame(vm, p, call) {
             frames.push(f);
-        }
-    }
-    let mut i = p.stack.len();
-    while i > 0 && frames.len() < BACKTRACE_DEPTH {
-        i -= 1;
-        let w = p.stack[i];
-        if w.raw() & 0b11 == 0 && w.raw() != 0 {
-            let cp = w.raw() as *const Instr;
-            // SAFETY: a saved continuation pointer points just after a call instruction.
-            let call = unsafe { cp.sub(1) };
-            if let Some(f) = frame(vm, p, call) {
-                frames.push(f);
-            }
         }
     }
     terms::list(&mut p.heap, &frames)

@@ -102,6 +102,19 @@ pub fn gc_test(p: &mut Process, x: &mut [Term], need: usize, live: usize) {
     }
 }
 
+/// After a called BIF returned (its value in x0, the only live register after a call): collects
+/// if the BIF's allocations overflowed the heap, its off-heap data passed the virtual binary
+/// heap's limit (ERTS's `erts_gc_after_bif_call`; `erlang:garbage_collect/0` collects itself).
+/// Without this, a loop whose only allocations are BIF results (a loop making `atomics`
+/// arrays or large binaries) would never collect: allocation overflows into fragments and
+/// only the instructions that name their live registers collect.
+#[inline]
+fn gc_after_bif(p: &mut Process, x: &mut [Term]) {
+    if p.heap.wants_gc(0) {
+        p.gc(&mut x[..1], 0, false);
+    }
+}
+
 fn interpret(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS]) -> Outcome {
     let mut ip = p.ip;
     let mut reds: i64 = SLICE_REDUCTIONS;
@@ -1103,6 +1116,7 @@ fn bif_return(vm: &Vm, p: &mut Process, x: &mut [Term], export: &'static Export,
     match r {
         Ok(v) => {
             x[0] = v;
+            gc_after_bif(p, x);
             Err(CallEnd::Value)
         }
         Err(Exc::CallMfa { module, function, args }) => {

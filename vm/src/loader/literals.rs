@@ -39,7 +39,7 @@ impl Alloc for LiteralArena {
         self.used += n;
         p
     }
-    fn note_refc(&mut self, _obj: *mut u64) {
-        // Literal binaries live as long as the module (its reference is never released).
+    fn note_off_heap(&mut self, _obj: *mut u64) {
+        // Literal binaries live as long as the module (their counts are never released).
     }
 }
