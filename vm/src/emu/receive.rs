@@ -213,7 +213,9 @@ fn drain(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Option<Wait> {
 /// Serves the system tasks received (`erts_internal:request_system_task/3`); `x` are the live
 /// x registers, roots of a collection.
 pub fn serve_system_tasks(vm: &Vm, p: &mut Process, x: &mut [Term]) {
-    if p.system_tasks.is_empty() {
+    // A trapped BIF whose continuation holds pointers into the heap forbids collections until
+    // it is done; the tasks wait for the next chance.
+    if p.system_tasks.is_empty() || p.trap.pending.as_ref().is_some_and(|t| !t.gc) {
         return;
     }
     let major = p.system_tasks.iter().any(|(_, r)| terms::tuple_elems(*r).is_some_and(|e| e[2] == am::MAJOR));
