@@ -12,6 +12,7 @@ use crate::compare::{cmp, eq, eq_exact};
 use crate::terms::{self, bit_view};
 
 pub const BIFS: &[BifEntry] = &[
+    bif("erts_internal", "cmp_term", 2, cmp_term_2),
     bif("erlang", "display", 1, display_1),
     bif("erlang", "is_atom", 1, is_atom_1),
     bif("erlang", "is_integer", 1, is_integer_1),
@@ -942,4 +943,14 @@ fn fun_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return super::badarg_r();
     };
     Ok(terms::tuple(ctx.heap(), &[item, v]))
+}
+
+/// `erts_internal:cmp_term/2`: -1, 0 or 1 by exact term order (1 and 1.0 differ), as
+/// `CMP_TERM` (used by the `lists:sort` and `ets` code that asks for it).
+fn cmp_term_2(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Ok(Term::small(match crate::compare::compare(a[0], a[1], crate::compare::Mode::Exact) {
+        core::cmp::Ordering::Less => -1,
+        core::cmp::Ordering::Equal => 0,
+        core::cmp::Ordering::Greater => 1,
+    }))
 }
