@@ -9,7 +9,7 @@ use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use beamos_gc::collect::{self, Roots};
 use beamos_gc::heap::{Fragment, GcSettings, Heap};
@@ -48,6 +48,9 @@ pub struct ProcShared {
     /// The body while the process waits for a signal (None while running or runnable).
     pub parked: Mutex<Option<Box<Process>>>,
     pub exited: AtomicBool,
+    /// `erlang:suspend_process/1,2` count: while above zero the scheduler does not run the
+    /// process (it still handles its signals, so it can be killed).
+    pub suspended: AtomicU32,
 }
 
 // SAFETY: terms inside signals and results point into the fragments travelling with them.
@@ -129,6 +132,8 @@ pub struct Process {
     /// System tasks received and not yet served: (requester, request). Served where the live
     /// registers are known (`receive::serve_system_tasks`).
     pub system_tasks: Vec<(Term, Term)>,
+    /// Processes this one has suspended, and how many times (released when it exits).
+    pub suspending: Vec<(u64, u32)>,
     pub trap_exit: bool,
     pub priority: Priority,
     pub reductions: u64,
@@ -167,6 +172,7 @@ impl Process {
             inbox: Mutex::new(VecDeque::new()),
             parked: Mutex::new(None),
             exited: AtomicBool::new(false),
+            suspended: AtomicU32::new(0),
         });
         Process {
             id,
@@ -186,6 +192,7 @@ impl Process {
             monitors_in: Vec::new(),
             aliases: Vec::new(),
             system_tasks: Vec::new(),
+            suspending: Vec::new(),
             trap_exit: false,
             priority: Priority::Normal,
             reductions: 0,

@@ -496,6 +496,15 @@ impl Vm {
                 continue;
             };
             self.fire_timers(false);
+            if p.shared.suspended.load(Ordering::Acquire) > 0 {
+                // Suspended: its signals are handled (an exit still ends it), its code waits
+                // for resume_process/1 (or for its suspender's exit).
+                match crate::emu::receive::handle_signals(self, &mut p, &mut []) {
+                    Some(Outcome::Exit(reason)) => self.process_exit(p, reason),
+                    _ => self.park_suspended(p),
+                }
+                continue;
+            }
             match interp::run_slice(self, &mut p, &mut x, &mut fr) {
                 Outcome::Yield => self.runq.lock().push_back(p),
                 Outcome::Park => self.park(p),
@@ -506,6 +515,33 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// Parks a suspended process: a signal makes it runnable only to handle the signal.
+    fn park_suspended(&self, p: Box<Process>) {
+        let sh = p.shared.clone();
+        let inbox = sh.inbox.lock();
+        if !inbox.is_empty() {
+            drop(inbox);
+            self.runq.lock().push_back(p);
+        } else {
+            *sh.parked.lock() = Some(p);
+        }
+    }
+
+    /// Adds `n` (1 or -1) to the suspend count of `pid`; a process whose count drops to zero
+    /// runs again. False if there is no such process.
+    pub fn suspend_count_add(&self, pid: Term, n: i32) -> bool {
+        let Some(sh) = self.shared(pid) else { return false };
+        if n > 0 {
+            sh.suspended.fetch_add(1, Ordering::AcqRel);
+        } else if sh.suspended.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _inbox = sh.inbox.lock();
+            if let Some(body) = sh.parked.lock().take() {
+                self.runq.lock().push_back(body);
+            }
+        }
+        true
     }
 
     fn park(&self, p: Box<Process>) {
@@ -573,6 +609,11 @@ impl Vm {
             self.registry.write().remove(&name);
         }
         let pid = p.pid;
+        for &(id, n) in &p.suspending {
+            for _ in 0..n {
+                self.suspend_count_add(Term::pid(id), -1);
+            }
+        }
         if !p.aliases.is_empty() {
             let mut table = self.aliases.lock();
             for (a, _) in &p.aliases {

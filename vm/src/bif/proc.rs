@@ -31,6 +31,8 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "unlink", 1, unlink_1),
     bif("erlang", "monitor", 2, monitor_2),
     bif("erlang", "monitor", 3, monitor_3),
+    bif("erts_internal", "suspend_process", 2, suspend_process_2),
+    bif("erlang", "resume_process", 1, resume_process_1),
     bif("erlang", "monitor_node", 2, monitor_node_2),
     bif("erlang", "monitor_node", 3, monitor_node_3),
     bif("erlang", "alias", 0, alias_0),
@@ -394,6 +396,63 @@ fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
         ctx.proc.save = 0;
     }
     Ok(found)
+}
+
+/// `erts_internal:suspend_process(Pid, Opts)`, behind erlang:suspend_process/1,2: answers
+/// what erlang.erl turns into a value or an error (`true`, `false`, `badarg`, `badopt`).
+/// Suspensions are counted per suspender and released when it exits.
+fn suspend_process_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let (pid, opts) = (a[0], a[1]);
+    let Some(opts) = terms::list_to_vec(opts) else { return Ok(am::BADOPT) };
+    let (mut unless, mut reply_tag) = (false, None);
+    for o in opts {
+        if o == atom::atom("unless_suspending") {
+            unless = true;
+        } else if o == atom::atom("asynchronous") {
+            reply_tag = reply_tag.or(Some(Term::NON_VALUE));
+        } else if let Some(&[t, tag]) = terms::tuple_elems(o) {
+            if t != atom::atom("asynchronous") {
+                return Ok(am::BADOPT);
+            }
+            reply_tag = Some(tag);
+        } else {
+            return Ok(am::BADOPT);
+        }
+    }
+    if !pid.is_local_pid() || pid == ctx.proc.pid || !ctx.vm.is_alive(pid) {
+        return Ok(am::BADARG);
+    }
+    let id = pid.pid_number();
+    let held = ctx.proc.suspending.iter().position(|s| s.0 == id);
+    if unless && held.is_some() {
+        return Ok(am::FALSE);
+    }
+    ctx.vm.suspend_count_add(pid, 1);
+    match held {
+        Some(i) => ctx.proc.suspending[i].1 += 1,
+        None => ctx.proc.suspending.push((id, 1)),
+    }
+    if let Some(tag) = reply_tag.filter(|t| t.is_value()) {
+        let m = terms::tuple(ctx.heap(), &[tag, atom::atom("suspended")]);
+        ctx.vm.send_message(ctx.proc.pid, m);
+    }
+    Ok(am::TRUE)
+}
+
+/// `erlang:resume_process(Pid)`: undoes one suspend_process/1,2 of the caller's.
+fn resume_process_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let pid = a[0];
+    if !pid.is_local_pid() || !ctx.vm.is_alive(pid) {
+        return super::badarg_r();
+    }
+    let id = pid.pid_number();
+    let Some(i) = ctx.proc.suspending.iter().position(|s| s.0 == id) else { return super::badarg_r() };
+    ctx.proc.suspending[i].1 -= 1;
+    if ctx.proc.suspending[i].1 == 0 {
+        ctx.proc.suspending.swap_remove(i);
+    }
+    ctx.vm.suspend_count_add(pid, -1);
+    Ok(am::TRUE)
 }
 
 /// `monitor_node(Node, Flag)`: without distribution the only node is this one, which never

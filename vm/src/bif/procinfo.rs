@@ -80,6 +80,8 @@ struct View<'a> {
     max_heap_size: crate::bif::system_flag::MaxHeapSize,
     /// Terms of another process must be copied; the caller's own are used as they are.
     copy: bool,
+    /// Suspended by erlang:suspend_process/1,2.
+    suspended: bool,
 }
 
 impl<'a> View<'a> {
@@ -121,6 +123,7 @@ impl<'a> View<'a> {
             fullsweep_after: h.settings.fullsweep_after,
             max_heap_size: p.max_heap_size,
             copy,
+            suspended: p.shared.suspended.load(core::sync::atomic::Ordering::Acquire) > 0,
         }
     }
 
@@ -211,6 +214,7 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
             terms::list(h, &ts)
         }
         "initial_call" => mfa_tuple(h, v.initial_call.0, v.initial_call.1, v.initial_call.2),
+        "status" if v.suspended => atom::atom("suspended"),
         "status" => match v.state {
             ProcState::Running => am::RUNNING,
             ProcState::Runnable => am::RUNNABLE,
