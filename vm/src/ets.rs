@@ -350,6 +350,33 @@ impl Table {
         }
     }
 
+    /// The buckets ERTS would report for a hash table of this size (see `ets:info(T, stats)`).
+    pub fn buckets(&self) -> usize {
+        self.count.next_power_of_two().max(256)
+    }
+
+    /// `ets:slot/2`: the objects of slot `i` (an ordered_set's `i`-th object; a hash table's
+    /// `i`-th key, out of `buckets()` slots); `Ok(None)` one past the last slot, `Err` beyond.
+    pub fn slot(&self, i: usize) -> Result<Option<Vec<Term>>, ()> {
+        match &self.store {
+            Store::Ordered(m) => match i.cmp(&m.len()) {
+                Ordering::Less => Ok(Some(m.values().nth(i).map(|o| alloc::vec![o.term]).unwrap_or_default())),
+                Ordering::Equal => Ok(None),
+                Ordering::Greater => Err(()),
+            },
+            Store::Hashed { slots, .. } => {
+                let n = self.buckets().max(slots.len());
+                match i.cmp(&n) {
+                    Ordering::Less => Ok(Some(
+                        slots.get(i).and_then(|s| s.as_ref()).map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default(),
+                    )),
+                    Ordering::Equal => Ok(None),
+                    Ordering::Greater => Err(()),
+                }
+            }
+        }
+    }
+
     /// The keys in the table's order.
     pub fn keys(&self) -> Vec<Term> {
         match &self.store {

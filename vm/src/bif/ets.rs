@@ -27,6 +27,7 @@ pub const BIFS: &[BifEntry] = &[
     bif("ets", "internal_select_delete", 2, internal_select_delete_2),
     bif("ets", "take", 2, take_2),
     bif("ets", "first", 1, first_1),
+    bif("ets", "slot", 2, slot_2),
     bif("ets", "last", 1, last_1),
     bif("ets", "next", 2, next_2),
     bif("ets", "prev", 2, prev_2),
@@ -297,6 +298,17 @@ fn key_or_end(ctx: &mut Ctx, k: Option<Term>) -> Term {
     match k {
         Some(k) => terms::copy_into(ctx.heap(), k),
         None => end_of_table(),
+    }
+}
+
+fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let tr = open(ctx, a[0], Op::Read)?;
+    let Some(i) = a[1].as_small().filter(|&i| i >= 0) else { return super::badarg_r() };
+    let r = tr.lock().slot(i as usize);
+    match r {
+        Ok(Some(objs)) => Ok(copy_out(ctx, &objs)),
+        Ok(None) => Ok(atom::atom("$end_of_table")),
+        Err(()) => super::badarg_r(),
     }
 }
 
@@ -843,6 +855,19 @@ fn info_item(ctx: &mut Ctx, t: &Table, item: &str) -> Option<Term> {
         "write_concurrency" => atom::bool_atom(t.write_concurrency),
         "decentralized_counters" => atom::bool_atom(t.decentralized_counters),
         "fixed" | "safe_fixed" | "safe_fixed_monotonic_time" => am::FALSE,
+        // ERTS's hash statistics tuple, {Buckets, AvgChain, StdDev, ExpectedStdDev, MinChain,
+        // MaxChain, KeyHashSize, Locks}, for a table spread evenly over its buckets (our hash
+        // tables have no buckets to report); `false` for an ordered_set, as ERTS.
+        "stats" if t.kind == Kind::OrderedSet => am::FALSE,
+        "stats" => {
+            let n = t.size();
+            let buckets = t.buckets();
+            let avg = terms::float(ctx.heap(), if n == 0 { 0.0 } else { n as f64 / buckets as f64 });
+            let zero = terms::float(ctx.heap(), 0.0);
+            let max = Term::small(n.div_ceil(buckets) as i64);
+            let elems = [Term::small(buckets as i64), avg, zero, zero, Term::small(0), max, Term::small(0), Term::small(1)];
+            terms::tuple(ctx.heap(), &elems)
+        }
         _ => return None,
     })
 }
