@@ -9,3 +9,4 @@
 
 pub mod cli;
 pub mod hosted;
+pub mod unix_prim_file;

@@ -128,6 +128,9 @@ pub struct Vm {
     pub debug: crate::bif::debug::DebugState,
     /// zlib streams (bif/zlib.rs).
     pub zlib: crate::bif::zlib::Streams,
+    /// Open files (bif/prim_file.rs) and prim_buffer queues (bif/prim_buffer.rs).
+    pub files: crate::bif::prim_file::Files,
+    pub prim_buffers: crate::bif::prim_buffer::Buffers,
     /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
     prepared: Mutex<HashMap<u64, Prepared>>,
     next_prepared: AtomicU64,
@@ -172,6 +175,8 @@ impl Vm {
             start_ns,
             ets: crate::ets::Registry::new(),
             zlib: crate::bif::zlib::Streams::new(),
+            files: crate::bif::prim_file::Files::new(),
+            prim_buffers: crate::bif::prim_buffer::Buffers::new(),
             prepared: Mutex::new(HashMap::new()),
             next_prepared: AtomicU64::new(1),
         }
@@ -392,6 +397,11 @@ impl Vm {
     pub fn whereis(&self, name: Term) -> Option<Term> {
         self.registry.read().get(&name).map(|&n| Term::pid(n))
     }
+    /// The name `pid` is registered under (by itself or by another process).
+    pub fn registered_name_of(&self, pid: Term) -> Option<Term> {
+        let n = pid.pid_number();
+        self.registry.read().iter().find(|&(_, &owner)| owner == n).map(|(&name, _)| name)
+    }
     pub fn registered(&self) -> Vec<Term> {
         self.registry.read().keys().copied().collect()
     }
@@ -559,9 +569,9 @@ impl Vm {
             self.results.lock().insert(p.id, (normal, t, f));
         }
         self.procs.write().remove(&p.id);
-        if let Some(name) = p.registered_name {
-            self.registry.write().remove(&name);
-        }
+        // Its name, whoever registered it.
+        let n = p.pid.pid_number();
+        self.registry.write().retain(|_, owner| *owner != n);
         let pid = p.pid;
         if !p.aliases.is_empty() {
             let mut table = self.aliases.lock();
@@ -571,6 +581,8 @@ impl Vm {
         }
         crate::bif::ets::owner_exited(self, pid);
         crate::bif::zlib::owner_exited(self, pid);
+        crate::bif::prim_file::owner_exited(self, pid);
+        crate::bif::prim_buffer::owner_exited(self, pid);
         for &l in &p.links {
             let (r, f) = copy_to_fragment(reason);
             self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });

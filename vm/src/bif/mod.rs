@@ -30,6 +30,8 @@ pub mod math;
 pub mod numfmt;
 pub mod packet;
 pub mod persistent;
+pub mod prim_buffer;
+pub mod prim_file;
 pub mod proc;
 pub mod procinfo;
 pub mod re;
@@ -183,6 +185,8 @@ const TABLES: &[&[BifEntry]] = &[
     re::BIFS,
     debug::BIFS,
     packet::BIFS,
+    prim_file::BIFS,
+    prim_buffer::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;
