@@ -286,11 +286,16 @@ fn md5_final_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 /// `erlang:iolist_to_iovec/1`: the data as a list of binaries (one, or none when empty).
 fn iolist_to_iovec_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    // A binary is its own iovec (no copy: file writes pass whole files through here).
+    if terms::is_binary(a[0]) {
+        let empty = terms::binary_bytes(a[0]).is_some_and(|b| b.is_empty());
+        return Ok(if empty { Term::NIL } else { terms::list(ctx.heap(), &[a[0]]) });
+    }
     let data = iodata(a[0])?;
     if data.is_empty() {
         return Ok(Term::NIL);
     }
-    let b = terms::binary(ctx.heap(), &data);
+    let b = if data.len() <= 64 { terms::binary(ctx.heap(), &data) } else { terms::refc_binary(ctx.heap(), data) };
     Ok(terms::list(ctx.heap(), &[b]))
 }
 

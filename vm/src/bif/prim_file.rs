@@ -245,18 +245,34 @@ fn get_i32(t: Term) -> Option<i32> {
     t.as_small().and_then(|v| i32::try_from(v).ok())
 }
 
-/// `enif_inspect_iovec`: a list of binaries, concatenated.
-fn iovec_bytes(t: Term) -> Result<Vec<u8>, Exc> {
+/// `enif_inspect_iovec`: a list of binaries (their bytes, in place on the heap; no collection
+/// happens while a BIF runs).
+fn iovec(t: Term) -> Result<Vec<&'static [u8]>, Exc> {
     let mut out = Vec::new();
     let mut l = t;
     while let Some((h, tl)) = terms::cons_parts(l) {
-        out.extend_from_slice(terms::binary_bytes(h).ok_or_else(badarg)?);
+        out.push(terms::binary_bytes(h).ok_or_else(badarg)?);
         l = tl;
     }
     if !l.is_nil() {
         return Err(badarg());
     }
     Ok(out)
+}
+
+/// Writes the segments of an iovec in order (at `offset` and on if given).
+fn write_iovec(f: &mut dyn PlatformFile, segments: &[&[u8]], offset: Option<u64>) -> Result<(), PlatformError> {
+    let mut at = offset;
+    for s in segments.iter().filter(|s| !s.is_empty()) {
+        match at {
+            None => f.write(s)?,
+            Some(o) => {
+                f.pwrite(o, s)?;
+                at = Some(o + s.len() as u64);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A binary of `bytes` (off-heap without a copy when large).
@@ -423,8 +439,8 @@ fn read_nif_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn write_nif_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let data = a[1];
     with_file(ctx, a[0], |ctx, f| {
-        let bytes = iovec_bytes(data)?;
-        let r = f.write(&bytes);
+        let segments = iovec(data)?;
+        let r = write_iovec(f, &segments, None);
         ok_or_error(ctx, r)
     })
 }
@@ -451,9 +467,9 @@ fn pwrite_nif_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         if !offset.is_number() {
             return Err(badarg());
         }
-        let bytes = iovec_bytes(data)?;
+        let segments = iovec(data)?;
         let Some(offset) = get_i64(offset).filter(|&o| o >= 0) else { return posix_error(ctx, "einval") };
-        let r = f.pwrite(offset as u64, &bytes);
+        let r = write_iovec(f, &segments, Some(offset as u64));
         ok_or_error(ctx, r)
     })
 }
