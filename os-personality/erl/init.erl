@@ -6,12 +6,15 @@
 -module(init).
 -export([boot/3, io_server/1, get_arguments/0, get_argument/1, get_plain_arguments/0,
          script_id/0, get_status/0, stop/0, stop/1, fetch_loaded/0, notify_when_started/1,
-         wait_until_started/0, archive_extension/0, objfile_extension/0, code_path_choice/0]).
+         wait_until_started/0, archive_extension/0, objfile_extension/0, code_path_choice/0,
+         file_server/1, start_file_server/1]).
 
 boot(Start, Args, Plain) ->
     persistent_term:put({?MODULE, arguments}, Args),
     persistent_term:put({?MODULE, plain}, Plain),
     start_code_purger(),
+    %% file.erl calls the registered file_server_2 (kernel starts it in a real boot).
+    register(file_server_2, erts_internal:spawn_system_process(?MODULE, file_server, [self()])),
     %% init is every process's group leader and serves their io requests (as `user`);
     %% standard_error has its own server.
     register(user, self()),
@@ -141,6 +144,24 @@ start_code_purger() ->
     case catch erts_code_purger:module_info(module) of
         erts_code_purger -> erts_internal:spawn_system_process(erts_code_purger, start, []);
         _ -> ok
+    end.
+
+%% The file server is registered at boot but becomes OTP's own file_server (a gen_server,
+%% unmodified) only when the first request arrives: hibernate wakes on a message without
+%% taking it, so that request is the server's first. A program that never uses files never
+%% loads gen_server and file_server. As a system process it does not keep an idle VM alive.
+file_server(Init) ->
+    erlang:hibernate(?MODULE, start_file_server, [Init]).
+
+start_file_server(Init) ->
+    case catch file_server:module_info(module) of
+        file_server ->
+            put('$ancestors', [Init]),
+            put('$initial_call', {file_server, init, 1}),
+            {ok, State} = file_server:init([]),
+            gen_server:enter_loop(file_server, [], State, {local, file_server_2});
+        _ ->
+            exit(no_file_server)
     end.
 
 get_arguments() -> persistent_term:get({?MODULE, arguments}, []).

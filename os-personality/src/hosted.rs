@@ -5,7 +5,9 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use beamos_vm::platform::{Platform, PlatformError};
+use beamos_vm::platform::{FileInfo, OpenOptions, Platform, PlatformError, PlatformFile};
+
+use crate::unix_prim_file as upf;
 
 pub struct HostedPlatform {
     origin: Instant,
@@ -73,5 +75,54 @@ impl Platform for HostedPlatform {
             std::env::vars_os().filter(|(k, _)| !overlay.contains_key(&*k.to_string_lossy())).map(|(k, v)| (k.to_string_lossy().into_owned(), v.to_string_lossy().into_owned())).collect();
         all.extend(overlay.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
         all
+    }
+
+    fn open_file(&self, path: &[u8], options: OpenOptions) -> Result<Box<dyn PlatformFile>, PlatformError> {
+        upf::open(path, options)
+    }
+    fn file_from_fd(&self, fd: i32) -> Result<Box<dyn PlatformFile>, PlatformError> {
+        upf::from_fd(fd)
+    }
+    fn file_info(&self, path: &[u8], follow_links: bool) -> Result<FileInfo, PlatformError> {
+        upf::file_info(path, follow_links)
+    }
+    fn read_link(&self, path: &[u8]) -> Result<Vec<u8>, PlatformError> {
+        upf::read_link(path)
+    }
+    fn list_dir_bytes(&self, path: &[u8]) -> Result<Vec<Vec<u8>>, PlatformError> {
+        upf::list_dir(path)
+    }
+    fn make_dir(&self, path: &[u8]) -> Result<(), PlatformError> {
+        upf::make_dir(path)
+    }
+    fn del_dir(&self, path: &[u8]) -> Result<(), PlatformError> {
+        upf::del_dir(path)
+    }
+    fn del_file(&self, path: &[u8]) -> Result<(), PlatformError> {
+        upf::del_file(path)
+    }
+    fn rename(&self, from: &[u8], to: &[u8]) -> Result<(), PlatformError> {
+        upf::rename(from, to)
+    }
+    fn make_hard_link(&self, existing: &[u8], new: &[u8]) -> Result<(), PlatformError> {
+        upf::make_hard_link(existing, new)
+    }
+    fn make_soft_link(&self, existing: &[u8], new: &[u8]) -> Result<(), PlatformError> {
+        upf::make_soft_link(existing, new)
+    }
+    fn set_permissions(&self, path: &[u8], mode: u32) -> Result<(), PlatformError> {
+        upf::set_permissions(path, mode)
+    }
+    fn set_owner(&self, path: &[u8], uid: i32, gid: i32) -> Result<(), PlatformError> {
+        upf::set_owner(path, uid, gid)
+    }
+    fn set_time(&self, path: &[u8], atime: i64, mtime: i64) -> Result<(), PlatformError> {
+        upf::set_time(path, atime, mtime)
+    }
+    fn get_cwd(&self) -> Result<Vec<u8>, PlatformError> {
+        upf::get_cwd()
+    }
+    fn set_cwd(&self, path: &[u8]) -> Result<(), PlatformError> {
+        upf::set_cwd(path)
     }
 }

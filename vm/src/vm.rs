@@ -134,6 +134,9 @@ pub struct Vm {
     pub zlib: crate::bif::zlib::Streams,
     /// Live resources by reference id (`atomics`, `counters`; see crate::resource).
     pub resources: crate::resource::Table,
+    /// Open files (bif/prim_file.rs) and prim_buffer queues (bif/prim_buffer.rs).
+    pub files: crate::bif::prim_file::Files,
+    pub prim_buffers: crate::bif::prim_buffer::Buffers,
     /// Modules prepared by `erts_internal:prepare_loading/2`, by reference id.
     prepared: Mutex<HashMap<u64, Prepared>>,
     next_prepared: AtomicU64,
@@ -180,6 +183,8 @@ impl Vm {
             ets: crate::ets::Registry::new(),
             zlib: crate::bif::zlib::Streams::new(),
             resources: crate::resource::Table::new(),
+            files: crate::bif::prim_file::Files::new(),
+            prim_buffers: crate::bif::prim_buffer::Buffers::new(),
             prepared: Mutex::new(HashMap::new()),
             next_prepared: AtomicU64::new(1),
         }
@@ -401,6 +406,11 @@ impl Vm {
     pub fn whereis(&self, name: Term) -> Option<Term> {
         self.registry.read().get(&name).map(|&n| Term::pid(n))
     }
+    /// The name `pid` is registered under (by itself or by another process).
+    pub fn registered_name_of(&self, pid: Term) -> Option<Term> {
+        let n = pid.pid_number();
+        self.registry.read().iter().find(|&(_, &owner)| owner == n).map(|(&name, _)| name)
+    }
     pub fn registered(&self) -> Vec<Term> {
         self.registry.read().keys().copied().collect()
     }
@@ -605,9 +615,9 @@ impl Vm {
         }
         self.procs.write().remove(&p.id);
         self.flags.process_exited(p.id);
-        if let Some(name) = p.registered_name {
-            self.registry.write().remove(&name);
-        }
+        // Its name, whoever registered it.
+        let n = p.pid.pid_number();
+        self.registry.write().retain(|_, owner| *owner != n);
         let pid = p.pid;
         for &(id, n) in &p.suspending {
             for _ in 0..n {
@@ -622,6 +632,8 @@ impl Vm {
         }
         crate::bif::ets::owner_exited(self, pid);
         crate::bif::zlib::owner_exited(self, pid);
+        crate::bif::prim_file::owner_exited(self, pid);
+        crate::bif::prim_buffer::owner_exited(self, pid);
         for &l in &p.links {
             let (r, f) = copy_to_fragment(reason);
             self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });

@@ -37,6 +37,13 @@ pub const BIFS: &[BifEntry] = &[
     bif("erlang", "hibernate", 3, hibernate_3),
     bif("net_kernel", "dflag_unicode_io", 1, dflag_unicode_io_1),
     bif("beamos", "put_chars", 2, beamos_put_chars_2),
+    bif("erlang", "dt_put_tag", 1, dt_put_tag_1),
+    bif("erlang", "dt_get_tag", 0, dt_get_tag_0),
+    bif("erlang", "dt_get_tag_data", 0, dt_get_tag_data_0),
+    bif("erlang", "dt_prepend_vm_tag_data", 1, dt_prepend_vm_tag_data_1),
+    bif("erlang", "dt_append_vm_tag_data", 1, dt_append_vm_tag_data_1),
+    bif("erlang", "dt_spread_tag", 1, dt_spread_tag_1),
+    bif("erlang", "dt_restore_tag", 1, dt_restore_tag_1),
 ];
 
 /// Whether io requests to this process may carry unicode (always, without distribution).
@@ -279,11 +286,16 @@ fn md5_final_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 /// `erlang:iolist_to_iovec/1`: the data as a list of binaries (one, or none when empty).
 fn iolist_to_iovec_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    // A binary is its own iovec (no copy: file writes pass whole files through here).
+    if terms::is_binary(a[0]) {
+        let empty = terms::binary_bytes(a[0]).is_some_and(|b| b.is_empty());
+        return Ok(if empty { Term::NIL } else { terms::list(ctx.heap(), &[a[0]]) });
+    }
     let data = iodata(a[0])?;
     if data.is_empty() {
         return Ok(Term::NIL);
     }
-    let b = terms::binary(ctx.heap(), &data);
+    let b = if data.len() <= 64 { terms::binary(ctx.heap(), &data) } else { terms::refc_binary(ctx.heap(), data) };
     Ok(terms::list(ctx.heap(), &[b]))
 }
 
@@ -369,12 +381,55 @@ fn printable_range_0(_ctx: &mut Ctx, _a: &[Term]) -> BifResult {
 /// ERTS picks utf8 when the locale's character set is UTF-8 (the first of LC_ALL, LC_CTYPE,
 /// LANG that is set), latin1 otherwise.
 fn native_name_encoding_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Ok(native_name_encoding(ctx.vm))
+}
+
+/// `utf8` or `latin1` (see `native_name_encoding_0`).
+pub fn native_name_encoding(vm: &crate::vm::Vm) -> Term {
     let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
         .iter()
-        .find_map(|v| ctx.vm.platform.getenv(v).filter(|s| !s.is_empty()))
+        .find_map(|v| vm.platform.getenv(v).filter(|s| !s.is_empty()))
         .unwrap_or_default()
         .to_ascii_lowercase();
-    Ok(if locale.contains("utf-8") || locale.contains("utf8") { am::UTF8 } else { am::LATIN1 })
+    if locale.contains("utf-8") || locale.contains("utf8") { am::UTF8 } else { am::LATIN1 }
+}
+
+// ---------------------------------------------------------------- dynamic trace tags
+
+// ERTS built without dynamic tracing (no USE_VM_PROBES), as erl is: no tag is ever kept.
+
+fn dt_put_tag_1(_ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Ok(am::UNDEFINED)
+}
+
+fn dt_get_tag_0(_ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Ok(am::UNDEFINED)
+}
+
+fn dt_get_tag_data_0(_ctx: &mut Ctx, _a: &[Term]) -> BifResult {
+    Ok(am::UNDEFINED)
+}
+
+fn dt_prepend_vm_tag_data_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Ok(a[0])
+}
+
+fn dt_append_vm_tag_data_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    Ok(a[0])
+}
+
+fn dt_spread_tag_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if a[0] != am::TRUE && a[0] != am::FALSE {
+        return super::badarg_r();
+    }
+    Ok(am::TRUE)
+}
+
+fn dt_restore_tag_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    if a[0] != am::TRUE {
+        return super::badarg_r();
+    }
+    Ok(am::TRUE)
 }
 
 /// An environment variable name or value: a flat list of characters (what os:putenv accepts).

@@ -33,6 +33,8 @@ pub mod memory;
 pub mod numfmt;
 pub mod packet;
 pub mod persistent;
+pub mod prim_buffer;
+pub mod prim_file;
 pub mod proc;
 pub mod procinfo;
 pub mod re;
@@ -191,6 +193,8 @@ const TABLES: &[&[BifEntry]] = &[
     atomics::BIFS,
     counters::BIFS,
     system_flag::BIFS,
+    prim_file::BIFS,
+    prim_buffer::BIFS,
 ];
 
 type Index = HashMap<(Term, Term, u32), BifFn>;

@@ -535,7 +535,7 @@ fn register_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !name.is_atom() || name == am::UNDEFINED || !pid.is_local_pid() || !ctx.vm.is_alive(pid) {
         return super::badarg_r();
     }
-    if pid == ctx.proc.pid && ctx.proc.registered_name.is_some() {
+    if ctx.vm.registered_name_of(pid).is_some() {
         return super::badarg_r();
     }
     if !ctx.vm.register(name, pid) {

@@ -301,6 +301,8 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
 fn with_view<R>(ctx: &mut Ctx, pid: Term, f: impl FnOnce(&Vm, &View, &mut Heap, *const Instr) -> R) -> Option<R> {
     let vm = ctx.vm;
     let caller_ip = ctx.proc.cp;
+    // The registry is the truth: another process may have registered this one.
+    let name = vm.registered_name_of(pid);
     if pid == ctx.proc.pid {
         let mut x = [];
         receive::handle_signals(vm, ctx.proc, &mut x);
@@ -308,14 +310,16 @@ fn with_view<R>(ctx: &mut Ctx, pid: Term, f: impl FnOnce(&Vm, &View, &mut Heap, 
         // Results go on the caller's own heap, which the view must not borrow: lend it out.
         let settings = p.heap.settings;
         let mut heap = core::mem::replace(&mut p.heap, Heap::new(settings));
-        let view = View::of(p, &heap, ProcState::Running, &VecDeque::new(), false);
+        let mut view = View::of(p, &heap, ProcState::Running, &VecDeque::new(), false);
+        view.registered_name = name;
         let r = f(vm, &view, &mut heap, caller_ip);
         p.heap = heap;
         return Some(r);
     }
     let heap = &mut ctx.proc.heap;
     vm.with_process(pid, |target, state, inbox| {
-        let view = View::of(target, &target.heap, state, inbox, true);
+        let mut view = View::of(target, &target.heap, state, inbox, true);
+        view.registered_name = name;
         f(vm, &view, heap, caller_ip)
     })
 }
