@@ -419,14 +419,31 @@ impl Vm {
         let n = self.next_ref.fetch_add(1, Ordering::Relaxed) as u128;
         n | (0x2000_0000u128 << 64)
     }
-    /// A new alias of process `owner`: its reference id, routed to `owner` until removed.
-    pub fn alias_create(&self, owner: u64) -> u128 {
+    /// A new alias of `p` in `mode`: its reference id, routed to `p` until deactivated.
+    pub fn alias_create(&self, p: &mut Process, mode: crate::process::AliasMode) -> u128 {
         let id = self.make_ref_id();
-        self.aliases.lock().insert(id, owner);
+        self.aliases.lock().insert(id, p.id);
+        p.aliases.push((id, mode));
         id
     }
-    pub fn alias_remove(&self, id: u128) {
-        self.aliases.lock().remove(&id);
+    /// Deactivates alias `id` of `p`, in `p` and in the routing table. Returns whether it
+    /// was active.
+    pub fn alias_deactivate(&self, p: &mut Process, id: u128) -> bool {
+        let was = p.drop_alias(id);
+        if was {
+            self.aliases.lock().remove(&id);
+        }
+        was
+    }
+    /// The monitor of `p` with reference `r` is gone: an alias tied to it (`{alias, demonitor}`
+    /// or `reply_demonitor`) goes too.
+    pub fn monitor_alias_gone(&self, p: &mut Process, r: Term) {
+        use crate::process::AliasMode;
+        if let Some(id) = terms::ref_id(r) {
+            if matches!(p.alias_mode(id), Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
+                self.alias_deactivate(p, id);
+            }
+        }
     }
     /// Sends `msg` through alias `id`; dropped if the alias is gone.
     pub fn send_to_alias(&self, id: u128, msg: Term) {

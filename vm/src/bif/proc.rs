@@ -111,11 +111,7 @@ fn parse_monitor_opts(opts: Term) -> Option<MonOpts> {
 /// A new monitor reference; an alias as well if `opts` ask for one.
 fn monitor_ref(ctx: &mut Ctx, opts: &MonOpts) -> Term {
     let id = match opts.alias {
-        Some(mode) => {
-            let id = ctx.vm.alias_create(ctx.proc.id);
-            ctx.proc.aliases.push((id, mode));
-            id
-        }
+        Some(mode) => ctx.vm.alias_create(ctx.proc, mode),
         None => ctx.vm.make_ref_id(),
     };
     terms::reference(&mut ctx.proc.heap, id)
@@ -341,22 +337,10 @@ fn monitor(ctx: &mut Ctx, kind: Term, target: Term, opts: MonOpts) -> BifResult 
             let m = terms::tuple(ctx.heap(), &[opts.tag, r, am::PROCESS, who, am::NOPROC]);
             ctx.vm.send_message(me, m);
             // The monitor is gone as soon as made: so is an alias tied to it.
-            if matches!(opts.alias, Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
-                drop_alias(ctx.vm, ctx.proc, r);
-            }
+            ctx.vm.monitor_alias_gone(ctx.proc, r);
         }
     }
     Ok(r)
-}
-
-/// Deactivates alias `r` of `p` (if it is one). Returns whether it was active.
-fn drop_alias(vm: &crate::vm::Vm, p: &mut Process, r: Term) -> bool {
-    let Some(id) = terms::ref_id(r) else { return false };
-    let was = p.drop_alias(id);
-    if was {
-        vm.alias_remove(id);
-    }
-    was
 }
 
 /// Removes the monitor `p.monitors_out[i]`, telling its target. Returns it.
@@ -364,12 +348,7 @@ pub fn remove_monitor(vm: &crate::vm::Vm, p: &mut Process, i: usize) -> MonitorO
     let m = p.monitors_out.swap_remove(i);
     let (rc, f) = copy_to_fragment(m.reference);
     vm.send_signal(m.target, Signal::Demonitor { from: p.pid, reference: rc, frag: Some(f) });
-    if let Some(id) = terms::ref_id(m.reference) {
-        if matches!(p.alias_mode(id), Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
-            p.drop_alias(id);
-            vm.alias_remove(id);
-        }
-    }
+    vm.monitor_alias_gone(p, m.reference);
     m
 }
 
@@ -497,8 +476,7 @@ fn alias_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 fn alias(ctx: &mut Ctx, mode: AliasMode) -> BifResult {
-    let id = ctx.vm.alias_create(ctx.proc.id);
-    ctx.proc.aliases.push((id, mode));
+    let id = ctx.vm.alias_create(ctx.proc, mode);
     Ok(terms::reference(&mut ctx.proc.heap, id))
 }
 
@@ -506,7 +484,8 @@ fn unalias_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if !a[0].is_ref() {
         return super::badarg_r();
     }
-    Ok(atom::bool_atom(drop_alias(ctx.vm, ctx.proc, a[0])))
+    let was = terms::ref_id(a[0]).is_some_and(|id| ctx.vm.alias_deactivate(ctx.proc, id));
+    Ok(atom::bool_atom(was))
 }
 
 fn demonitor_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {

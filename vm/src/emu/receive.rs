@@ -70,12 +70,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 };
                 let m = p.monitors_out.swap_remove(i);
                 let msg = if m.tag == am::DOWN { msg } else { retag(p, msg, m.tag) };
-                if let Some(id) = terms::ref_id(reference) {
-                    if matches!(p.alias_mode(id), Some(AliasMode::Demonitor | AliasMode::ReplyDemonitor)) {
-                        p.drop_alias(id);
-                        vm.alias_remove(id);
-                    }
-                }
+                vm.monitor_alias_gone(p, reference);
                 p.mailbox.push_back(msg);
             }
             Signal::SystemTask { from, request, frag } => {
@@ -92,12 +87,10 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                     None => continue,
                     Some(AliasMode::Explicit | AliasMode::Demonitor) => {}
                     Some(AliasMode::Reply) => {
-                        p.drop_alias(alias);
-                        vm.alias_remove(alias);
+                        vm.alias_deactivate(p, alias);
                     }
                     Some(AliasMode::ReplyDemonitor) => {
-                        p.drop_alias(alias);
-                        vm.alias_remove(alias);
+                        vm.alias_deactivate(p, alias);
                         if let Some(i) = p.monitors_out.iter().position(|m| terms::ref_id(m.reference) == Some(alias)) {
                             crate::bif::proc::remove_monitor(vm, p, i);
                         }
