@@ -46,6 +46,30 @@ pub mod unicode;
 pub mod yielding;
 pub mod zlib;
 
+/// A VM-wide table of native objects that terms name by number (zlib streams, open files,
+/// prim_buffers): each BIF file keeps its own, with its own rules for owners that exit.
+pub struct Objects<T> {
+    pub map: spin::Mutex<HashMap<u64, T>>,
+    next: core::sync::atomic::AtomicU64,
+}
+
+impl<T> Objects<T> {
+    pub fn new() -> Objects<T> {
+        Objects { map: spin::Mutex::new(HashMap::new()), next: core::sync::atomic::AtomicU64::new(1) }
+    }
+
+    /// A number no object of this table has had.
+    pub fn next_id(&self) -> u64 {
+        self.next.fetch_add(1, core::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl<T> Default for Objects<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// What a BIF sees: the calling process and the VM.
 pub struct Ctx<'a> {
     pub proc: &'a mut Process,

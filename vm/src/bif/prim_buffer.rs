@@ -9,9 +9,6 @@
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 use beamos_gc::Term;
-use core::sync::atomic::{AtomicU64, Ordering};
-use hashbrown::HashMap;
-use spin::Mutex;
 
 use super::{badarg, bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
@@ -33,7 +30,7 @@ pub const BIFS: &[BifEntry] = &[
 const BUFFER_TAG: u64 = 0x5042_5546;
 
 #[derive(Default)]
-struct Buffer {
+pub struct Buffer {
     creator: u64,
     segments: VecDeque<Vec<u8>>,
     /// Bytes of the first segment already consumed.
@@ -72,22 +69,7 @@ impl Buffer {
 }
 
 /// The buffers of a VM, by number.
-pub struct Buffers {
-    map: Mutex<HashMap<u64, Buffer>>,
-    next: AtomicU64,
-}
-
-impl Buffers {
-    pub fn new() -> Buffers {
-        Buffers { map: Mutex::new(HashMap::new()), next: AtomicU64::new(1) }
-    }
-}
-
-impl Default for Buffers {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+pub type Buffers = super::Objects<Buffer>;
 
 /// A process ended: the buffers it created go.
 pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
@@ -116,7 +98,7 @@ fn get_u64(t: Term) -> Result<usize, Exc> {
 }
 
 fn new_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
-    let n = ctx.vm.prim_buffers.next.fetch_add(1, Ordering::Relaxed);
+    let n = ctx.vm.prim_buffers.next_id();
     let b = Buffer { creator: ctx.proc.pid.pid_number(), ..Buffer::default() };
     ctx.vm.prim_buffers.map.lock().insert(n, b);
     Ok(terms::tagged_reference(ctx.heap(), BUFFER_TAG, n))

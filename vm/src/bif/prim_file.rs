@@ -15,9 +15,6 @@ use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;
 use beamos_gc::Term;
-use core::sync::atomic::{AtomicU64, Ordering};
-use hashbrown::HashMap;
-use spin::Mutex;
 
 use super::{badarg, bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
@@ -78,28 +75,13 @@ enum Slot {
     Busy { close_pending: bool },
 }
 
-struct OpenFile {
+pub struct OpenFile {
     owner: Term,
     slot: Slot,
 }
 
 /// The open files of a VM, by number.
-pub struct Files {
-    map: Mutex<HashMap<u64, OpenFile>>,
-    next: AtomicU64,
-}
-
-impl Files {
-    pub fn new() -> Files {
-        Files { map: Mutex::new(HashMap::new()), next: AtomicU64::new(1) }
-    }
-}
-
-impl Default for Files {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+pub type Files = super::Objects<OpenFile>;
 
 /// A process ended: close the files it opened (one in use is closed when its call ends).
 pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
@@ -170,7 +152,7 @@ fn with_file(
 }
 
 fn new_file(ctx: &mut Ctx, file: Box<dyn PlatformFile>) -> BifResult {
-    let n = ctx.vm.files.next.fetch_add(1, Ordering::Relaxed);
+    let n = ctx.vm.files.next_id();
     ctx.vm.files.map.lock().insert(n, OpenFile { owner: ctx.proc.pid, slot: Slot::Idle(file) });
     let r = terms::tagged_reference(ctx.heap(), FILE_TAG, n);
     Ok(terms::tuple(ctx.heap(), &[am::OK, r]))

@@ -35,14 +35,11 @@ use alloc::vec;
 use alloc::vec::Vec;
 use beamos_gc::heap::Fragment;
 use beamos_gc::Term;
-use core::sync::atomic::{AtomicU64, Ordering};
-use hashbrown::HashMap;
 use miniz_oxide::deflate::core::{
     compress_to_output, create_comp_flags_from_zip_params, CompressorOxide, TDEFLFlush, TDEFLStatus,
 };
 use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
 use miniz_oxide::inflate::TINFLStatus;
-use spin::Mutex;
 
 use super::misc::{adler32_update, crc32_update};
 use super::{badarg, bif, BifEntry, BifResult, Ctx, Exc};
@@ -97,22 +94,7 @@ const ZLIB_TAG: u128 = 0x5a4c_4942 << 64;
 // ---------------------------------------------------------------- registry
 
 /// The open streams of a VM, by stream number.
-pub struct Streams {
-    map: Mutex<HashMap<u64, Stream>>,
-    next: AtomicU64,
-}
-
-impl Streams {
-    pub fn new() -> Streams {
-        Streams { map: Mutex::new(HashMap::new()), next: AtomicU64::new(1) }
-    }
-}
-
-impl Default for Streams {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+pub type Streams = super::Objects<Stream>;
 
 /// A process ended: the streams it controlled can no longer be used by anyone; free them.
 /// A stream it was given by another process stays as a tombstone while that process lives
@@ -144,7 +126,7 @@ enum Codec {
     Closed,
 }
 
-struct Stream {
+pub struct Stream {
     controller: Term,
     /// The pid number of the process that opened it (also in the reference).
     creator: u64,
@@ -1079,7 +1061,7 @@ fn inflater(s: &mut Stream) -> Result<&mut Inflater, Exc> {
 // ---------------------------------------------------------------- the NIFs
 
 fn open_nif_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
-    let n = ctx.vm.zlib.next.fetch_add(1, Ordering::Relaxed);
+    let n = ctx.vm.zlib.next_id();
     let pid = ctx.proc.pid;
     let creator = pid.pid_number() & 0xffff_ffff;
     ctx.vm.zlib.map.lock().insert(n, Stream::new(pid, creator));
