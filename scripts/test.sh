@@ -7,10 +7,12 @@ bash scripts/deps.sh
 cargo build --release --workspace
 cargo test --release --workspace
 if [ -f conformance/src/bin/conformance.rs ]; then
-  cargo run --release -q -p beamos-conformance --bin conformance -- --vm target/release/beamos
-  # Again with the collector's heap invariant checks on around every collection (verification
-  # is linear in the heap, so the modules with the largest heaps are left out of this pass).
-  BEAMOS_GC_VERIFY=1 cargo run --release -q -p beamos-conformance --bin conformance -- \
+  # With two schedulers (whatever the machine has), as erl on this machine.
+  ERL_FLAGS="+S 2" cargo run --release -q -p beamos-conformance --bin conformance -- --vm target/release/beamos
+  # Again on one scheduler, with the collector's heap invariant checks on around every
+  # collection (verification is linear in the heap, so the modules with the largest heaps are
+  # left out of this pass).
+  ERL_FLAGS="+S 1" BEAMOS_GC_VERIFY=1 cargo run --release -q -p beamos-conformance --bin conformance -- \
     --vm target/release/beamos --timeout 120 --skip c_bif_yield --skip c_large_data --skip c_gc_stress --skip c_vm_limits
 fi
 if [ -f conformance/otp/run.sh ]; then

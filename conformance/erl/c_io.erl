@@ -20,8 +20,11 @@ main() ->
     io:format(user, "to user~n", []),
     io:format(standard_io, "to stdio ~p~n", [self() =:= self()]),
     Self = self(),
-    [spawn(fun() -> io:format("from ~p~n", [N]), Self ! {done, N} end) || N <- [1, 2, 3]],
-    [receive {done, N} -> ok end || N <- [1, 2, 3]],
+    %% One at a time: with several schedulers, writers running at once may come in any order.
+    [begin
+         spawn(fun() -> io:format("from ~p~n", [N]), Self ! {done, N} end),
+         receive {done, N} -> ok end
+     end || N <- [1, 2, 3]],
     io:format("~p~n", [io:columns()]),
     io:put_chars(["deep", [$l, "ist"], <<" bin">>, $\n]),
     erlang:halt().

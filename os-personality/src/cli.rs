@@ -31,6 +31,7 @@ pub struct Options {
     pub actions: Vec<Action>,
     pub extra: Vec<String>,
     pub schedulers: Option<u32>,
+    pub schedulers_online: Option<u32>,
     /// Plain init arguments (`-flag Values`), for init:get_arguments/0.
     pub init_args: Vec<(String, Vec<String>)>,
     /// Flags accepted but not acted on in bare mode (-sname, -boot, ...), for a warning.
@@ -92,13 +93,19 @@ pub fn parse(args: &[String]) -> Result<Options, CliError> {
             "+S" => {
                 let Some(v) = args.get(i) else { return Err(CliError("+S needs a number of schedulers".into())) };
                 i += 1;
-                let n: u32 = v
-                    .split(':')
-                    .next()
-                    .and_then(|s| s.parse().ok())
-                    .filter(|&n| (1..=1024).contains(&n))
-                    .ok_or_else(|| CliError(format!("bad number of schedulers: {}", v)))?;
-                o.schedulers = Some(n);
+                // +S Schedulers[:SchedulersOnline], either part may be left out.
+                let bad = || CliError(format!("bad number of schedulers: {}", v));
+                let num = |s: &str| s.parse::<u32>().ok().filter(|n| (1..=1024).contains(n));
+                let (total, online) = v.split_once(':').unwrap_or((v, ""));
+                if !total.is_empty() {
+                    o.schedulers = Some(num(total).ok_or_else(bad)?);
+                }
+                if !online.is_empty() {
+                    o.schedulers_online = Some(num(online).ok_or_else(bad)?);
+                }
+                if total.is_empty() && online.is_empty() {
+                    return Err(bad());
+                }
             }
             f if f.starts_with('+') => {
                 // Emulator flags: a value follows unless it is glued on (+A10) or absent.
@@ -193,8 +200,24 @@ fn build_actions(f: &mut Fragment, actions: &[Action]) -> Term {
 }
 
 /// Runs beamos with erl-style arguments; returns the process exit status.
+/// The command line as erl sees it: `ERL_AFLAGS` first, then the arguments, then
+/// `ERL_FLAGS` and `ERL_ZFLAGS`, all before `-extra` (whose words stay last).
+pub fn with_env_flags(args: &[String], env: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let words = |name: &str| -> Vec<String> {
+        env(name).map(|v| v.split_whitespace().map(str::to_string).collect()).unwrap_or_default()
+    };
+    let split = args.iter().position(|a| a == "-extra").unwrap_or(args.len());
+    let mut out = words("ERL_AFLAGS");
+    out.extend_from_slice(&args[..split]);
+    out.extend(words("ERL_FLAGS"));
+    out.extend(words("ERL_ZFLAGS"));
+    out.extend_from_slice(&args[split..]);
+    out
+}
+
 pub fn main_with_args(args: &[String]) -> i32 {
-    let o = match parse(args) {
+    let args = with_env_flags(args, |n| std::env::var(n).ok());
+    let o = match parse(&args) {
         Ok(o) => o,
         Err(CliError(msg)) => {
             eprintln!("beamos: {}", msg);
@@ -235,10 +258,33 @@ pub fn main_with_args(args: &[String]) -> i32 {
     vm.spawn_process(atom::atom("init"), atom::atom("boot"), &[actions, init_args, plain], None, |p| vm.mark_system(p));
     drop(g);
     drop(f);
-    match vm.run() {
+    let n = o.schedulers.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
+    vm.set_schedulers(n);
+    if let Some(online) = o.schedulers_online {
+        vm.sched.set_online(online as usize, &*vm.platform);
+    }
+    match run_schedulers(&vm) {
         RunEnd::Halt(s) => s,
         RunEnd::Idle => 0,
     }
+}
+
+/// Runs the VM's schedulers, one thread each (this thread is the first), until the run ends.
+pub fn run_schedulers(vm: &Vm) -> RunEnd {
+    vm.sched.restart();
+    std::thread::scope(|s| {
+        for i in 1..vm.sched.count() {
+            let spawned = std::thread::Builder::new()
+                .name(format!("scheduler {}", i + 1))
+                .stack_size(16 << 20)
+                .spawn_scoped(s, move || vm.run_scheduler(i));
+            if let Err(e) = spawned {
+                // Fewer threads than schedulers: the others steal their queues' work.
+                eprintln!("beamos: cannot start scheduler thread {}: {}", i + 1, e);
+            }
+        }
+        vm.run_scheduler(0)
+    })
 }
 
 #[cfg(test)]
@@ -247,6 +293,21 @@ mod tests {
 
     fn args(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn env_flags_go_around_the_command_line() {
+        let env = |n: &str| match n {
+            "ERL_AFLAGS" => Some("+S 1".to_string()),
+            "ERL_FLAGS" => Some(" -pa /f ".to_string()),
+            "ERL_ZFLAGS" => Some("-noshell".to_string()),
+            _ => None,
+        };
+        let got = with_env_flags(&args(&["-s", "m", "-extra", "x"]), env);
+        assert_eq!(got, args(&["+S", "1", "-s", "m", "-pa", "/f", "-noshell", "-extra", "x"]));
+        let o = parse(&with_env_flags(&args(&["+S", "2:1"]), |_| None)).unwrap();
+        assert_eq!((o.schedulers, o.schedulers_online), (Some(2), Some(1)));
+        assert!(parse(&args(&["+S", ":"])).is_err());
     }
 
     #[test]

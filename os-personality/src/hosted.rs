@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -14,11 +15,14 @@ pub struct HostedPlatform {
     /// os:putenv/unsetenv changes, over the process environment. Kept here rather than in the
     /// process environment because `std::env::set_var` is unsound with other threads running.
     env: Mutex<HashMap<String, Option<String>>>,
+    /// Where idle scheduler threads sleep (Platform::scheduler_wait).
+    idle: Mutex<()>,
+    idle_cv: std::sync::Condvar,
 }
 
 impl Default for HostedPlatform {
     fn default() -> Self {
-        HostedPlatform { origin: Instant::now(), env: Mutex::new(HashMap::new()) }
+        HostedPlatform { origin: Instant::now(), env: Mutex::new(HashMap::new()), idle: Mutex::new(()), idle_cv: std::sync::Condvar::new() }
     }
 }
 
@@ -50,6 +54,30 @@ impl Platform for HostedPlatform {
         if deadline_ns > now {
             std::thread::sleep(std::time::Duration::from_nanos(deadline_ns - now));
         }
+    }
+    fn scheduler_wait(&self, epoch: &AtomicU32, seen: u32, deadline_ns: Option<u64>) {
+        let Ok(g) = self.idle.lock() else { return };
+        // Checked under the lock that scheduler_wake takes: a wake after this check finds
+        // this thread waiting.
+        if epoch.load(Ordering::SeqCst) != seen {
+            return;
+        }
+        match deadline_ns {
+            Some(d) => {
+                let now = self.monotonic_ns();
+                if d > now {
+                    drop(self.idle_cv.wait_timeout(g, std::time::Duration::from_nanos(d - now)));
+                }
+            }
+            None => drop(self.idle_cv.wait(g)),
+        }
+    }
+    fn logical_processors(&self) -> usize {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    fn scheduler_wake(&self) {
+        let _g = self.idle.lock();
+        self.idle_cv.notify_all();
     }
     fn read_file(&self, path: &str) -> Result<Vec<u8>, PlatformError> {
         std::fs::read(path).map_err(map_err)

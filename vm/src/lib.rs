@@ -26,6 +26,7 @@ pub mod print;
 pub mod process;
 pub mod re;
 pub mod resource;
+pub mod sched;
 pub mod terms;
 pub mod vm;
 

@@ -12,6 +12,7 @@
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU32, Ordering};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PlatformError {
@@ -149,6 +150,24 @@ pub trait Platform: Send + Sync {
     }
     /// Blocks until `monotonic_ns() >= deadline` (or returns early; the caller re-checks).
     fn sleep_until(&self, deadline_ns: u64);
+    /// An idle scheduler thread blocks here while `epoch` still holds `seen`, until
+    /// [`Platform::scheduler_wake`] or `deadline_ns` (it may return early: the caller
+    /// re-checks). The check of `epoch` and the sleep must be atomic with respect to
+    /// `scheduler_wake`, so a wake-up is never lost. A platform with one scheduler thread
+    /// never has another thread to wake it, so the default only sleeps to the deadline.
+    fn scheduler_wait(&self, epoch: &AtomicU32, seen: u32, deadline_ns: Option<u64>) {
+        if epoch.load(Ordering::SeqCst) == seen {
+            if let Some(d) = deadline_ns {
+                self.sleep_until(d);
+            }
+        }
+    }
+    /// Logical processors the machine has (`system_info(logical_processors)`).
+    fn logical_processors(&self) -> usize {
+        1
+    }
+    /// Wakes every thread in [`Platform::scheduler_wait`] (the caller changed the epoch).
+    fn scheduler_wake(&self) {}
     fn read_file(&self, _path: &str) -> Result<Vec<u8>, PlatformError> {
         Err(PlatformError::NotSupported)
     }

@@ -39,6 +39,8 @@ pub enum Signal {
     /// `erts_internal:request_system_task/3` from `from`: `request` is
     /// `{garbage_collect, ReqId, major | minor}`, answered with `{garbage_collect, ReqId, true}`.
     SystemTask { from: Term, request: Term, frag: Option<Fragment> },
+    /// `group_leader(Leader, ThisProcess)` from another process.
+    GroupLeader { leader: Term },
 }
 
 /// The part of a process that other threads may touch.
@@ -136,6 +138,14 @@ pub struct Process {
     pub suspending: Vec<(u64, u32)>,
     pub trap_exit: bool,
     pub priority: Priority,
+    /// The scheduler whose run queue takes the process when it becomes runnable (the last
+    /// one that ran it; work stealing moves it).
+    pub sched: u32,
+    /// `message_queue_data`: `off_heap` when true (reported; messages are kept the same way).
+    pub off_heap_msgq: bool,
+    /// `process_flag(save_calls, N)` (stored and reported back; no calls are saved).
+    pub save_calls: u32,
+    pub sensitive: bool,
     pub reductions: u64,
     /// Deadline of the active `receive ... after` timer, in platform nanoseconds.
     pub timer_deadline: Option<u64>,
@@ -195,6 +205,10 @@ impl Process {
             suspending: Vec::new(),
             trap_exit: false,
             priority: Priority::Normal,
+            sched: 0,
+            off_heap_msgq: false,
+            save_calls: 0,
+            sensitive: false,
             reductions: 0,
             timer_deadline: None,
             timer_seq: 0,
@@ -345,12 +359,20 @@ impl Roots for ProcRoots<'_> {
 
 impl ProcShared {
     /// Delivers a signal; wakes the process if it is parked. Returns the body to make runnable.
-    pub fn deliver(&self, s: Signal) -> Option<Box<Process>> {
+    pub fn deliver(&self, s: Signal) -> Result<Option<Box<Process>>, Signal> {
         let mut inbox = self.inbox.lock();
         if self.exited.load(Ordering::Acquire) {
-            return None;
+            return Err(s);
         }
         inbox.push_back(s);
-        self.parked.lock().take()
+        Ok(self.parked.lock().take())
+    }
+
+    /// Marks the process as exiting and takes the signals it will never handle (new ones are
+    /// refused from now on: [`ProcShared::deliver`] gives them back).
+    pub fn close_inbox(&self) -> VecDeque<Signal> {
+        let mut inbox = self.inbox.lock();
+        self.exited.store(true, Ordering::Release);
+        core::mem::take(&mut *inbox)
     }
 }

@@ -11,8 +11,9 @@
 //! # }
 //! ```
 //!
-//! Scheduling today: one scheduler thread (the caller of [`Vm::run`]) with one run queue.
-//! The data structures (process table, inboxes, code table) are shared-safe for more.
+//! Scheduling: [`Vm::run`] is one scheduler; an embedder with threads sets
+//! [`Vm::set_schedulers`] and calls [`Vm::run_scheduler`] on that many threads (see
+//! `crate::sched` for the run queues and how the threads agree that the run is over).
 
 use alloc::boxed::Box;
 use alloc::collections::{BinaryHeap, VecDeque};
@@ -81,6 +82,27 @@ pub enum ProcState {
     Waiting,
 }
 
+/// Where [`Vm::with_process`] found a process.
+pub enum Rest<R> {
+    /// Parked or queued: the closure's result.
+    Found(R),
+    /// Running on a scheduler (or exiting) now: ask again later.
+    Busy,
+    /// Not alive.
+    Gone,
+}
+
+impl<R> Rest<R> {
+    /// The result, treating a busy process as `None` too (for callers that can wait
+    /// no better, such as `erlang:memory/0`).
+    pub fn found(self) -> Option<R> {
+        match self {
+            Rest::Found(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
 /// How a run of the VM ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunEnd {
@@ -100,9 +122,15 @@ pub struct Vm {
     registry: RwLock<HashMap<Term, u64>>,
     /// Active process aliases: reference id → owner's process id.
     aliases: Mutex<HashMap<u128, u64>>,
-    runq: Mutex<VecDeque<Box<Process>>>,
+    pub sched: crate::sched::Schedulers,
     /// (deadline, timer id), earliest first; the timer itself is in `timer_table`.
     timers: Mutex<BinaryHeap<Reverse<(u64, u64)>>>,
+    /// The earliest deadline in `timers` (u64::MAX: none), read without the lock before
+    /// every slice; written under the `timers` lock.
+    next_deadline: AtomicU64,
+    /// Held while a module is found and loaded on first call, so two schedulers calling an
+    /// unloaded module at once load it once.
+    loading: Mutex<()>,
     timer_table: Mutex<HashMap<u64, Timer>>,
     next_timer: AtomicU64,
     next_pid: AtomicU64,
@@ -164,8 +192,10 @@ impl Vm {
             registry: RwLock::new(HashMap::new()),
             aliases: Mutex::new(HashMap::new()),
             debug: Default::default(),
-            runq: Mutex::new(VecDeque::new()),
+            sched: crate::sched::Schedulers::new(1),
             timers: Mutex::new(BinaryHeap::new()),
+            next_deadline: AtomicU64::new(u64::MAX),
+            loading: Mutex::new(()),
             timer_table: Mutex::new(HashMap::new()),
             next_timer: AtomicU64::new(1),
             next_pid: AtomicU64::new(0),
@@ -258,6 +288,10 @@ impl Vm {
         if self.code.module(module).is_some() {
             return Ok(());
         }
+        let _loading = self.loading.lock();
+        if self.code.module(module).is_some() {
+            return Ok(());
+        }
         let name = atom::name(module);
         let bytes = self.module_bytes.read().get(name).cloned();
         let (bytes, path) = match bytes {
@@ -320,14 +354,34 @@ impl Vm {
         p.initial_call = (module, function, args.len() as u32);
         if let Some(parent) = parent {
             p.group_leader = parent.group_leader;
+            p.sched = parent.sched;
         } else {
             p.group_leader = p.pid;
         }
         setup(&mut p);
         let pid = p.pid;
         self.procs.write().insert(id, p.shared.clone());
-        self.runq.lock().push_back(p);
+        self.enqueue(p);
         pid
+    }
+
+    /// Sets the number of scheduler threads the embedder will run (`+S`); processes
+    /// already queued move to the first.
+    pub fn set_schedulers(&mut self, n: usize) {
+        let fresh = crate::sched::Schedulers::new(n);
+        self.flags.set_scheduler_count(fresh.count());
+        let old = core::mem::replace(&mut self.sched, fresh);
+        for i in 0..old.count() {
+            while let Some(mut p) = old.pop(i) {
+                p.sched = 0;
+                self.sched.push(p, &*self.platform);
+            }
+        }
+    }
+
+    /// Makes a process body runnable.
+    pub fn enqueue(&self, p: Box<Process>) {
+        self.sched.push(p, &*self.platform);
     }
 
     pub fn is_alive(&self, pid: Term) -> bool {
@@ -359,24 +413,42 @@ impl Vm {
         }
     }
 
-    /// Runs `f` on process `pid` where it rests (parked or in the run queue), with the signals
-    /// still in its inbox. `None` if it is not alive or is the one running now.
-    pub fn with_process<R>(&self, pid: Term, f: impl FnOnce(&Process, ProcState, &VecDeque<Signal>) -> R) -> Option<R> {
-        let sh = self.shared(pid)?;
+    /// Runs `f` on process `pid` where it rests (parked or in a run queue), with the signals
+    /// still in its inbox. [`Rest::Busy`] while a scheduler runs it (or it is exiting): the
+    /// caller yields and asks again (see [`crate::bif::Ctx::retry_later`]).
+    pub fn with_process<R>(&self, pid: Term, f: impl FnOnce(&Process, ProcState, &VecDeque<Signal>) -> R) -> Rest<R> {
+        let Some(sh) = self.shared(pid) else { return Rest::Gone };
         let inbox = sh.inbox.lock();
         if let Some(p) = sh.parked.lock().as_deref() {
-            return Some(f(p, ProcState::Waiting, &inbox));
+            return Rest::Found(f(p, ProcState::Waiting, &inbox));
         }
-        let q = self.runq.lock();
-        let p = q.iter().find(|p| p.id == sh.id)?;
-        Some(f(p, ProcState::Runnable, &inbox))
+        let mut f = Some(f);
+        if let Some(r) = self.sched.with_queued(sh.id, |p| (f.take().unwrap())(p, ProcState::Runnable, &inbox)) {
+            return Rest::Found(r);
+        }
+        if sh.exited.load(Ordering::Acquire) {
+            Rest::Gone
+        } else {
+            Rest::Busy
+        }
     }
 
-    /// Sends a signal; makes the receiver runnable if it was waiting. False if it is gone.
+    /// Sends a signal; makes the receiver runnable if it was waiting. False if it is gone;
+    /// then (or when it is exiting) a link, monitor or system task is answered as a dead
+    /// process answers it (an exit signal or 'DOWN' with reason `noproc`, a refusal), so a
+    /// process that dies between a caller's check and its signal loses nothing.
     pub fn send_signal(&self, to: Term, s: Signal) -> bool {
-        let Some(sh) = self.shared(to) else { return false };
-        if let Some(body) = sh.deliver(s) {
-            self.runq.lock().push_back(body);
+        let Some(sh) = self.shared(to) else {
+            if to.is_local_pid() {
+                self.answer_for_exited(to, s, am::NOPROC);
+            }
+            return false;
+        };
+        match sh.deliver(s) {
+            Ok(Some(body)) => self.enqueue(body),
+            Ok(None) => {}
+            // It is exiting: a link or monitor it will never handle is answered now.
+            Err(s) => self.answer_for_exited(to, s, am::NOPROC),
         }
         true
     }
@@ -473,7 +545,13 @@ impl Vm {
     pub fn arm(&self, deadline: u64, t: Timer) -> u64 {
         let id = self.next_timer.fetch_add(1, Ordering::Relaxed);
         self.timer_table.lock().insert(id, t);
-        self.timers.lock().push(Reverse((deadline, id)));
+        {
+            let mut timers = self.timers.lock();
+            timers.push(Reverse((deadline, id)));
+            self.next_deadline.fetch_min(deadline, Ordering::SeqCst);
+        }
+        // An idle scheduler may be sleeping towards a later deadline.
+        self.sched.bump(&*self.platform);
         id
     }
 
@@ -503,26 +581,33 @@ impl Vm {
         *self.halted.lock()
     }
 
-    /// Runs processes until `halt` or until nothing can run.
+    /// Runs processes on this thread as the only scheduler, until `halt` or until nothing
+    /// can run.
     pub fn run(&self) -> RunEnd {
+        self.sched.restart();
+        self.run_scheduler(0)
+    }
+
+    /// Scheduler `me`'s loop, run by one thread for each of [`Vm::set_schedulers`]: until
+    /// `halt` or until no process can run (every scheduler then returns the same end).
+    pub fn run_scheduler(&self, me: usize) -> RunEnd {
         let mut x = vec![Term::NIL; interp::X_REGS].into_boxed_slice();
         let mut fr = Box::new([0.0f64; interp::F_REGS]);
-        loop {
-            if let Some(s) = self.halted() {
-                return RunEnd::Halt(s);
+        let end = loop {
+            if let Some(e) = self.sched.ended() {
+                break e;
             }
-            let next = self.runq.lock().pop_front();
-            let Some(mut p) = next else {
-                // Only system processes (or none) left, all waiting: the program is done.
-                if self.procs.read().len() as u64 <= self.system_procs.load(Ordering::Relaxed) {
-                    return RunEnd::Idle;
-                }
-                if !self.fire_timers(true) {
-                    return RunEnd::Idle;
+            if let Some(s) = self.halted() {
+                break self.sched.finish(RunEnd::Halt(s), &*self.platform);
+            }
+            self.fire_timers();
+            let Some(mut p) = self.sched.pop(me) else {
+                if let Some(e) = self.idle(me) {
+                    break e;
                 }
                 continue;
             };
-            self.fire_timers(false);
+            p.sched = me as u32;
             if p.shared.suspended.load(Ordering::Acquire) > 0 {
                 // Suspended: its signals are handled (an exit still ends it), its code waits
                 // for resume_process/1 (or for its suspender's exit).
@@ -530,18 +615,46 @@ impl Vm {
                     Some(Outcome::Exit(reason)) => self.process_exit(p, reason),
                     _ => self.park_suspended(p),
                 }
+                self.sched.done();
                 continue;
             }
-            match interp::run_slice(self, &mut p, &mut x, &mut fr) {
-                Outcome::Yield => self.runq.lock().push_back(p),
+            let outcome = interp::run_slice(self, &mut p, &mut x, &mut fr);
+            match outcome {
+                Outcome::Yield => self.enqueue(p),
                 Outcome::Park => self.park(p),
                 Outcome::Exit(reason) => self.process_exit(p, reason),
                 Outcome::Halt(s) => {
                     self.halt(s);
-                    return RunEnd::Halt(s);
+                    drop(p);
                 }
             }
+            self.sched.done();
+        };
+        end
+    }
+
+    /// Nothing for scheduler `me` to run: sleep until there is, or end the run when nothing
+    /// can ever run again (no process runnable or running, and no user process left or no
+    /// timer to wake one).
+    fn idle(&self, me: usize) -> Option<RunEnd> {
+        let seen = self.sched.epoch();
+        if self.sched.pop_possible(me) {
+            return None;
         }
+        let next = self.next_deadline.load(Ordering::SeqCst);
+        let timer = (next != u64::MAX).then_some(next);
+        if self.sched.pending() == 0 {
+            let only_system = self.procs.read().len() as u64 <= self.system_procs.load(Ordering::SeqCst);
+            if only_system || timer.is_none() {
+                // Over, unless something was queued or armed during the check.
+                if self.sched.pending() == 0 && self.sched.epoch() == seen {
+                    return Some(self.sched.finish(RunEnd::Idle, &*self.platform));
+                }
+                return None;
+            }
+        }
+        self.sched.sleep(me, &*self.platform, seen, timer);
+        None
     }
 
     /// Parks a suspended process: a signal makes it runnable only to handle the signal.
@@ -550,7 +663,7 @@ impl Vm {
         let inbox = sh.inbox.lock();
         if !inbox.is_empty() {
             drop(inbox);
-            self.runq.lock().push_back(p);
+            self.enqueue(p);
         } else {
             *sh.parked.lock() = Some(p);
         }
@@ -563,9 +676,11 @@ impl Vm {
         if n > 0 {
             sh.suspended.fetch_add(1, Ordering::AcqRel);
         } else if sh.suspended.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _inbox = sh.inbox.lock();
-            if let Some(body) = sh.parked.lock().take() {
-                self.runq.lock().push_back(body);
+            let inbox = sh.inbox.lock();
+            let body = sh.parked.lock().take();
+            drop(inbox);
+            if let Some(body) = body {
+                self.enqueue(body);
             }
         }
         true
@@ -576,28 +691,40 @@ impl Vm {
         let inbox = sh.inbox.lock();
         if !inbox.is_empty() || p.timed_out {
             drop(inbox);
-            self.runq.lock().push_back(p);
+            self.enqueue(p);
         } else {
             *sh.parked.lock() = Some(p);
         }
     }
 
-    /// Fires due timers. With `wait`, sleeps until the next one if none is due.
-    /// Returns false when no timer is pending at all.
-    fn fire_timers(&self, wait: bool) -> bool {
+    /// Fires due timers (any scheduler, before each slice; the clock is read only when a
+    /// timer is due soon enough to be worth a look).
+    fn fire_timers(&self) {
+        let next = self.next_deadline.load(Ordering::SeqCst);
+        if next == u64::MAX {
+            return;
+        }
+        let now = self.now_ns();
+        if next > now {
+            return;
+        }
+        // A timer taken off the heap and not yet delivered is work in flight.
+        self.sched.hold();
         loop {
-            // The clock is read only when a timer is pending (this runs before every slice).
-            let top = self.timers.lock().peek().copied();
-            let Some(Reverse((deadline, id))) = top else { return false };
-            let now = self.now_ns();
-            if deadline > now {
-                if wait {
-                    self.platform.sleep_until(deadline);
-                    continue;
+            let due = {
+                let mut timers = self.timers.lock();
+                match timers.peek().copied() {
+                    Some(Reverse((deadline, id))) if deadline <= now => {
+                        timers.pop();
+                        Some(id)
+                    }
+                    top => {
+                        self.next_deadline.store(top.map_or(u64::MAX, |Reverse((d, _))| d), Ordering::SeqCst);
+                        None
+                    }
                 }
-                return true;
-            }
-            self.timers.lock().pop();
+            };
+            let Some(id) = due else { break };
             let timer = self.timer_table.lock().remove(&id);
             match timer {
                 Some(Timer::Receive { pid, seq }) => {
@@ -611,15 +738,15 @@ impl Vm {
                 }
                 None => {} // cancelled
             }
-            if wait {
-                return true;
-            }
         }
+        self.sched.done();
     }
 
     /// A process ended: tell its links and monitors, and forget it.
-    pub fn process_exit(&self, p: Box<Process>, reason: Term) {
-        p.shared.exited.store(true, Ordering::Release);
+    pub fn process_exit(&self, mut p: Box<Process>, reason: Term) {
+        // Signals that arrived after its last look at the inbox: links and monitors among
+        // them are answered as if it had handled them just before dying.
+        let unhandled = p.shared.close_inbox();
         if p.system {
             self.system_procs.fetch_sub(1, Ordering::Relaxed);
         }
@@ -631,7 +758,9 @@ impl Vm {
             self.results.lock().insert(p.id, (normal, t, f));
         }
         self.procs.write().remove(&p.id);
-        self.flags.process_exited(p.id);
+        if self.flags.process_exited(p.id) {
+            self.sched.set_blocked(false, &*self.platform);
+        }
         // Its name, whoever registered it.
         let n = p.pid.pid_number();
         self.registry.write().retain(|_, owner| *owner != n);
@@ -656,18 +785,56 @@ impl Vm {
             self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });
         }
         for m in &p.monitors_in {
-            let mut f = beamos_gc::heap::Fragment::with_capacity(
-                beamos_gc::collect::size_of_term(reason) + beamos_gc::collect::size_of_term(m.reference) + 9,
-            );
-            let r = terms::copy_into(&mut f, reason);
-            let rf = terms::copy_into(&mut f, m.reference);
-            let who = if m.name.is_atom() { terms::tuple(&mut f, &[m.name, am::NONODE]) } else { pid };
-            let msg = terms::tuple(&mut f, &[am::DOWN, rf, am::PROCESS, who, r]);
-            self.send_signal(m.watcher, Signal::Down { reference: rf, msg, frag: f });
+            self.send_down(m.watcher, m.reference, m.name, pid, reason);
+        }
+        for (from, request) in core::mem::take(&mut p.system_tasks) {
+            self.refuse_system_task(from, request);
+        }
+        for s in unhandled {
+            self.answer_for_exited(pid, s, reason);
         }
         for m in &p.monitors_out {
             let (r, f) = copy_to_fragment(m.reference);
             self.send_signal(m.target, Signal::Demonitor { from: pid, reference: r, frag: Some(f) });
+        }
+    }
+
+    /// Sends `{'DOWN', Ref, process, Who, Reason}` to `watcher` (Who is `{Name, node()}` for a
+    /// monitor set up by registered name).
+    fn send_down(&self, watcher: Term, reference: Term, name: Term, pid: Term, reason: Term) {
+        let mut f = beamos_gc::heap::Fragment::with_capacity(
+            beamos_gc::collect::size_of_term(reason) + beamos_gc::collect::size_of_term(reference) + 9,
+        );
+        let r = terms::copy_into(&mut f, reason);
+        let rf = terms::copy_into(&mut f, reference);
+        let who = if name.is_atom() { terms::tuple(&mut f, &[name, am::NONODE]) } else { pid };
+        let msg = terms::tuple(&mut f, &[am::DOWN, rf, am::PROCESS, who, r]);
+        self.send_signal(watcher, Signal::Down { reference: rf, msg, frag: f });
+    }
+
+    /// A system task that will never be served: `{garbage_collect, ReqId, false}`, as ERTS
+    /// answers for a process that is not alive.
+    fn refuse_system_task(&self, from: Term, request: Term) {
+        if let Some(e) = terms::tuple_elems(request).filter(|e| e.len() >= 2) {
+            let mut f = beamos_gc::heap::Fragment::with_capacity(beamos_gc::collect::size_of_term(e[1]) + 4);
+            let id = terms::copy_into(&mut f, e[1]);
+            let reply = terms::tuple(&mut f, &[e[0], id, am::FALSE]);
+            self.send_signal(from, Signal::Message(reply, Some(f)));
+        }
+    }
+
+    /// Answers signal `s`, which process `pid` (exiting with `reason`) will never handle:
+    /// a link gets its exit signal, a monitor its 'DOWN', a system task its refusal; the
+    /// rest is dropped.
+    fn answer_for_exited(&self, pid: Term, s: Signal, reason: Term) {
+        match s {
+            Signal::Link { from } => {
+                let (r, f) = copy_to_fragment(reason);
+                self.send_signal(from, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });
+            }
+            Signal::Monitor { from, reference, name, .. } => self.send_down(from, reference, name, pid, reason),
+            Signal::SystemTask { from, request, .. } => self.refuse_system_task(from, request),
+            _ => {}
         }
     }
 

@@ -17,6 +17,7 @@ use crate::atom::{self, am};
 use crate::emu::instr::Instr;
 use crate::process::Process;
 use crate::terms;
+use crate::vm::Rest;
 
 pub const BIFS: &[BifEntry] = &[
     bif("erts_internal", "prepare_loading", 2, prepare_loading_2),
@@ -197,10 +198,10 @@ fn uses_old_code(ctx_vm: &crate::vm::Vm, p: &Process, module: Term, caller_cp: O
     p.stack.iter().any(|w| w.raw() & 0b11 == 0 && w.raw() != 0 && inside(w.raw() as *const Instr))
 }
 
-fn check_process_code(ctx: &mut Ctx, pid: Term, module: Term) -> Option<bool> {
+fn check_process_code(ctx: &mut Ctx, pid: Term, module: Term) -> Rest<bool> {
     if pid == ctx.proc.pid {
         let cp = ctx.proc.cp;
-        return Some(uses_old_code(ctx.vm, ctx.proc, module, Some(cp)));
+        return Rest::Found(uses_old_code(ctx.vm, ctx.proc, module, Some(cp)));
     }
     let vm = ctx.vm;
     vm.with_process(pid, |p, _, _| uses_old_code(vm, p, module, None))
@@ -220,7 +221,11 @@ fn check_process_code_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             _ => return Err(super::Exc::Error(atom::atom("bad_option"))),
         }
     }
-    let r = atom::bool_atom(check_process_code(ctx, pid, module).unwrap_or(false));
+    let r = match check_process_code(ctx, pid, module) {
+        Rest::Found(b) => atom::bool_atom(b),
+        Rest::Busy => return Err(ctx.retry_later(check_process_code_3, a)),
+        Rest::Gone => am::FALSE,
+    };
     match async_id {
         Some(id) => {
             let tag = atom::atom("check_process_code");
@@ -242,7 +247,11 @@ fn request_system_task_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     }
     match terms::tuple_elems(req) {
         Some(&[tag, id, module]) if tag.is_atom() && atom::name(tag) == "check_process_code" && module.is_atom() => {
-            let r = atom::bool_atom(check_process_code(ctx, pid, module).unwrap_or(false));
+            let r = match check_process_code(ctx, pid, module) {
+                Rest::Found(b) => atom::bool_atom(b),
+                Rest::Busy => return Err(ctx.retry_later(request_system_task_3, &a[..3])),
+                Rest::Gone => am::FALSE,
+            };
             let m = terms::tuple(ctx.heap(), &[tag, id, r]);
             ctx.vm.send_message(ctx.proc.pid, m);
             Ok(am::OK)

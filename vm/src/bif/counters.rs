@@ -28,10 +28,6 @@ pub const BIFS: &[BifEntry] = &[
     bif("erts_internal", "counters_info", 1, counters_info_1),
 ];
 
-/// The schedulers counted in the layout (`erts_no_schedulers`).
-const SCHEDULERS: usize = super::system_flag::SCHEDULERS as usize;
-/// Instances of each counter: one per scheduler and the base.
-const INSTANCES: usize = SCHEDULERS + 1;
 const CACHE_LINE_BYTES: usize = 64;
 const PER_LINE: usize = CACHE_LINE_BYTES / 8;
 /// ERTS's magic binary header (24 bytes) and the array's arity field (8), counted in `memory`.
@@ -39,18 +35,20 @@ const COUNTERS_OVERHEAD_BYTES: usize = 32;
 
 struct Counters {
     size: usize,
-    /// `lines * PER_LINE` instances: line `(ix / PER_LINE) * INSTANCES + instance`.
+    /// Instances of each counter: one per scheduler (`erts_no_schedulers`) and the base.
+    instances: usize,
+    /// `lines * PER_LINE` instances: line `(ix / PER_LINE) * instances + instance`.
     values: Box<[AtomicU64]>,
 }
 
 impl Counters {
     /// The instance `instance` of 0-based counter `ix`.
     fn at(&self, ix: usize, instance: usize) -> &AtomicU64 {
-        &self.values[((ix / PER_LINE) * INSTANCES + instance) * PER_LINE + ix % PER_LINE]
+        &self.values[((ix / PER_LINE) * self.instances + instance) * PER_LINE + ix % PER_LINE]
     }
     /// The sum of the schedulers' instances (not the base).
     fn others(&self, ix: usize) -> u64 {
-        (1..INSTANCES).fold(0u64, |acc, i| acc.wrapping_add(self.at(ix, i).load(Relaxed)))
+        (1..self.instances).fold(0u64, |acc, i| acc.wrapping_add(self.at(ix, i).load(Relaxed)))
     }
 }
 
@@ -88,15 +86,16 @@ fn counters_new_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if n == 0 {
         return super::badarg_r();
     }
-    if n > u64::MAX / (8 * 2 * INSTANCES as u64) {
+    let instances = ctx.vm.sched.count() + 1;
+    if n > u64::MAX / (8 * 2 * instances as u64) {
         return Err(Exc::Error(am::SYSTEM_LIMIT));
     }
     let size = usize::try_from(n).map_err(|_| Exc::Error(am::SYSTEM_LIMIT))?;
-    let lines = INSTANCES * size.div_ceil(PER_LINE);
+    let lines = instances * size.div_ceil(PER_LINE);
     let mut values = Vec::new();
     values.try_reserve_exact(lines * PER_LINE).map_err(|_| Exc::Error(am::SYSTEM_LIMIT))?;
     values.resize_with(lines * PER_LINE, || AtomicU64::new(0));
-    let data = Counters { size, values: values.into_boxed_slice() };
+    let data = Counters { size, instances, values: values.into_boxed_slice() };
     let bytes = COUNTERS_OVERHEAD_BYTES + lines * CACHE_LINE_BYTES;
     let res = Resource::new(kind::COUNTERS, ctx.vm.make_ref_id(), bytes, Box::new(data));
     // SAFETY: just made; we own its count, which the magic reference takes over.
@@ -110,10 +109,12 @@ fn counters_get_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(int_term(ctx, sum, true))
 }
 
-fn counters_add_3(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+fn counters_add_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let (c, i) = counter(a[0], a[1])?;
     let incr = int_bits(a[2], true).ok_or_else(super::badarg)?;
-    c.at(i, 1).fetch_add(incr, Relaxed);
+    // The calling scheduler's own instance, so schedulers do not share a cache line.
+    let mine = 1 + ctx.proc.sched as usize % (c.instances - 1);
+    c.at(i, mine).fetch_add(incr, Relaxed);
     Ok(am::OK)
 }
 

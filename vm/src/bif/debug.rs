@@ -17,7 +17,7 @@ use hashbrown::HashSet;
 use super::{bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
 use crate::terms;
-use crate::vm::ProcState;
+use crate::vm::{ProcState, Rest};
 
 pub const BIFS: &[BifEntry] = &[
     bif("erts_debug", "same", 2, same_2),
@@ -255,11 +255,10 @@ fn get_internal_state_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             }
             let state = ctx.vm.with_process(pid, |_, s, _| s);
             Ok(match state {
-                Some(ProcState::Running) => am::RUNNING,
-                Some(ProcState::Runnable) => am::RUNNABLE,
-                Some(ProcState::Waiting) => am::WAITING,
-                None if ctx.vm.is_alive(pid) => am::RUNNING,
-                None => am::UNDEFINED,
+                Rest::Found(ProcState::Running) | Rest::Busy => am::RUNNING,
+                Rest::Found(ProcState::Runnable) => am::RUNNABLE,
+                Rest::Found(ProcState::Waiting) => am::WAITING,
+                Rest::Gone => am::UNDEFINED,
             })
         }
         _ => super::badarg_r(),

@@ -32,7 +32,7 @@ fn sizes(ctx: &mut Ctx) -> [usize; 9] {
     let mut processes = process_bytes(ctx.proc);
     for pid in vm.all_pids() {
         if pid != ctx.proc.pid {
-            processes += vm.with_process(pid, |p, _, _| process_bytes(p)).unwrap_or(0);
+            processes += vm.with_process(pid, |p, _, _| process_bytes(p)).found().unwrap_or(0);
         }
     }
     let binary = beamos_gc::bin::allocated_bytes();

@@ -106,6 +106,12 @@ impl<'a> Ctx<'a> {
         self.trap_with(Trap { f, args, data: None, restart: true, gc: true })
     }
 
+    /// Calls `f(args)` again once other processes have had a turn: for a BIF that needs
+    /// another process at rest while a scheduler runs it ([`crate::vm::Rest::Busy`]).
+    pub fn retry_later(&mut self, f: BifFn, args: &[Term]) -> Exc {
+        self.trap_self(f, args.to_vec())
+    }
+
     pub fn trap_with(&mut self, t: Trap) -> Exc {
         self.proc.trap.charged = self.proc.trap.reds_left.max(self.proc.trap.charged);
         Exc::Trap(Box::new(t))

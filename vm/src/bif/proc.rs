@@ -9,8 +9,9 @@ use super::{bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
 use crate::compare::eq_exact;
 use crate::emu::receive;
-use crate::process::{AliasMode, MonitorOut, Process, Signal};
+use crate::process::{AliasMode, MonitorOut, Priority, Process, Signal};
 use crate::terms;
+use crate::vm::Rest;
 
 pub const BIFS: &[BifEntry] = &[
     bif("erlang", "self", 0, self_0),
@@ -73,6 +74,50 @@ fn self_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
 struct SpawnOpts {
     link: bool,
     monitor: Option<MonOpts>,
+    priority: Option<Priority>,
+    min_heap_size: Option<usize>,
+    min_bin_vheap_size: Option<usize>,
+    fullsweep_after: Option<u32>,
+    max_heap_size: Option<crate::bif::system_flag::MaxHeapSize>,
+    off_heap_msgq: Option<bool>,
+}
+
+/// ERTS's least process heap (`H_MIN_SIZE`) and virtual binary heap (`BIN_VH_MIN_SIZE`).
+const H_MIN_SIZE: u64 = 233;
+const BIN_VH_MIN_SIZE: u64 = 46422;
+
+fn priority_of(t: Term) -> Option<Priority> {
+    Some(match t {
+        am::LOW => Priority::Low,
+        am::NORMAL => Priority::Normal,
+        am::HIGH => Priority::High,
+        am::MAX => Priority::Max,
+        _ => return None,
+    })
+}
+
+fn priority_atom(p: Priority) -> Term {
+    match p {
+        Priority::Low => am::LOW,
+        Priority::Normal => am::NORMAL,
+        Priority::High => am::HIGH,
+        Priority::Max => am::MAX,
+    }
+}
+
+/// A heap size option: a non-negative small integer, rounded up to ERTS's next heap size
+/// and at least `least`.
+fn heap_size_opt(t: Term, least: u64) -> Option<usize> {
+    let n = u64::try_from(t.as_small()?).ok()?;
+    Some(crate::bif::system_flag::erts_next_heap_size(n.max(least)) as usize)
+}
+
+fn mqd_opt(t: Term) -> Option<bool> {
+    match t {
+        t if t == atom::atom("off_heap") => Some(true),
+        t if t == atom::atom("on_heap") => Some(false),
+        _ => None,
+    }
 }
 
 /// The options of `monitor/3` (and of spawn_opt's `{monitor, Opts}`).
@@ -136,6 +181,24 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
             let r = terms::copy_into(&mut child.heap, mref_copy);
             child.monitors_in.push(crate::process::MonitorIn { reference: r, watcher: parent_pid, name: Term::NIL });
         }
+        if let Some(p) = opts.priority {
+            child.priority = p;
+        }
+        if let Some(n) = opts.min_heap_size {
+            child.heap.settings.min_heap_size = n;
+        }
+        if let Some(n) = opts.min_bin_vheap_size {
+            child.heap.settings.min_bin_vheap_size = n;
+        }
+        if let Some(n) = opts.fullsweep_after {
+            child.heap.settings.fullsweep_after = n;
+        }
+        if let Some(m) = opts.max_heap_size {
+            child.max_heap_size = m;
+        }
+        if let Some(b) = opts.off_heap_msgq {
+            child.off_heap_msgq = b;
+        }
     });
     drop(mref_frag);
     if opts.link {
@@ -184,8 +247,23 @@ fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
             o.monitor = Some(MonOpts::default());
         } else if let Some(e) = terms::tuple_elems(opt).filter(|e| e.len() == 2 && e[0] == am::MONITOR) {
             o.monitor = Some(parse_monitor_opts(e[1])?);
-        } else if terms::tuple_elems(opt).is_some_and(|e| e.len() == 2 && e[0].is_atom()) {
-            // priority, min_heap_size, fullsweep_after, ...: accepted, not yet honoured.
+        } else if let Some(&[k, v]) = terms::tuple_elems(opt) {
+            match k {
+                am::PRIORITY => o.priority = Some(priority_of(v)?),
+                _ if k == atom::atom("min_heap_size") => o.min_heap_size = Some(heap_size_opt(v, H_MIN_SIZE)?),
+                _ if k == atom::atom("min_bin_vheap_size") => {
+                    o.min_bin_vheap_size = Some(heap_size_opt(v, BIN_VH_MIN_SIZE)?)
+                }
+                _ if k == atom::atom("fullsweep_after") => {
+                    o.fullsweep_after = Some(u32::try_from(v.as_small()?).ok()?.min(u16::MAX as u32))
+                }
+                _ if k == atom::atom("max_heap_size") => {
+                    let d = crate::bif::system_flag::MaxHeapSize::default();
+                    o.max_heap_size = Some(crate::bif::system_flag::parse_max_heap_size(v, d)?)
+                }
+                _ if k == atom::atom("message_queue_data") => o.off_heap_msgq = Some(mqd_opt(v)?),
+                _ => return None,
+            }
         } else {
             return None;
         }
@@ -560,8 +638,50 @@ fn process_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
         return Ok(atom::bool_atom(old));
     }
-    if a[0] == am::PRIORITY {
-        return Ok(am::NORMAL);
+    let p = &mut *ctx.proc;
+    let settings = &mut p.heap.settings;
+    let old = match a[0] {
+        am::PRIORITY => {
+            let new = priority_of(a[1]).ok_or_else(super::badarg)?;
+            priority_atom(core::mem::replace(&mut p.priority, new))
+        }
+        k if k == atom::atom("min_heap_size") => {
+            let n = heap_size_opt(a[1], H_MIN_SIZE).ok_or_else(super::badarg)?;
+            Term::small(core::mem::replace(&mut settings.min_heap_size, n) as i64)
+        }
+        k if k == atom::atom("min_bin_vheap_size") => {
+            let n = heap_size_opt(a[1], BIN_VH_MIN_SIZE).ok_or_else(super::badarg)?;
+            Term::small(core::mem::replace(&mut settings.min_bin_vheap_size, n) as i64)
+        }
+        k if k == atom::atom("fullsweep_after") => {
+            let n = a[1].as_small().and_then(|n| u32::try_from(n).ok()).ok_or_else(super::badarg)?;
+            Term::small(core::mem::replace(&mut settings.fullsweep_after, n.min(u16::MAX as u32)) as i64)
+        }
+        k if k == atom::atom("message_queue_data") => {
+            let b = mqd_opt(a[1]).ok_or_else(super::badarg)?;
+            atom::atom(if core::mem::replace(&mut p.off_heap_msgq, b) { "off_heap" } else { "on_heap" })
+        }
+        k if k == atom::atom("max_heap_size") => {
+            let new = crate::bif::system_flag::parse_max_heap_size(a[1], p.max_heap_size).ok_or_else(super::badarg)?;
+            let old = core::mem::replace(&mut p.max_heap_size, new);
+            return Ok(old.to_map(&mut p.heap));
+        }
+        k if k == atom::atom("save_calls") => {
+            let n = a[1].as_small().filter(|n| (0..=10000).contains(n)).ok_or_else(super::badarg)?;
+            Term::small(core::mem::replace(&mut p.save_calls, n as u32) as i64)
+        }
+        k if k == atom::atom("sensitive") => {
+            let b = match a[1] {
+                am::TRUE => true,
+                am::FALSE => false,
+                _ => return super::badarg_r(),
+            };
+            atom::bool_atom(core::mem::replace(&mut p.sensitive, b))
+        }
+        _ => Term::NIL,
+    };
+    if old != Term::NIL {
+        return Ok(old);
     }
     if a[0] == am::ERROR_HANDLER {
         let old = ctx.proc.error_handler;
@@ -570,10 +690,6 @@ fn process_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
         ctx.proc.error_handler = a[1];
         return Ok(old);
-    }
-    // min_heap_size, fullsweep_after, message_queue_data, sensitive, ...: accepted.
-    if a[0].is_atom() {
-        return Ok(am::FALSE);
     }
     super::badarg_r()
 }
@@ -588,15 +704,19 @@ fn is_process_alive_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     // ERTS lets the target handle the caller's earlier signals first; an exit signal from
     // the caller still in the target's inbox that will end it counts as done.
     let me = ctx.proc.pid;
-    let doomed = ctx.vm.with_process(a[0], |t, _, inbox| {
+    let doomed = match ctx.vm.with_process(a[0], |t, _, inbox| {
         inbox.iter().any(|s| match s {
             Signal::Exit { from, reason, link: false, .. } if *from == me => {
                 *reason == am::KILL || (!t.trap_exit && *reason != am::NORMAL)
             }
             _ => false,
         }) || t.pending_exit.is_some()
-    });
-    Ok(atom::bool_atom(doomed != Some(true) && ctx.vm.is_alive(a[0])))
+    }) {
+        Rest::Found(d) => d,
+        Rest::Busy => return Err(ctx.retry_later(is_process_alive_1, a)),
+        Rest::Gone => return Ok(am::FALSE),
+    };
+    Ok(atom::bool_atom(!doomed && ctx.vm.is_alive(a[0])))
 }
 
 fn processes_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
@@ -716,6 +836,10 @@ fn group_leader_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     }
     if a[1] == ctx.proc.pid {
         ctx.proc.group_leader = a[0];
+    } else if !a[1].is_local_pid() || !ctx.vm.send_signal(a[1], Signal::GroupLeader { leader: a[0] }) {
+        // Not alive (remote group leaders are immediates as well, but remote targets need
+        // distribution).
+        return super::badarg_r();
     }
     Ok(am::TRUE)
 }
@@ -746,11 +870,8 @@ pub fn request_gc(ctx: &mut Ctx, pid: Term, req: Term) -> BifResult {
     }
     let me = ctx.proc.pid;
     let (r, f) = copy_to_fragment(req);
-    if !ctx.vm.send_signal(pid, Signal::SystemTask { from: me, request: r, frag: Some(f) }) {
-        let e = terms::tuple_elems(req).unwrap_or(&[]);
-        let reply = terms::tuple(ctx.heap(), &[e[0], e[1], am::FALSE]);
-        ctx.vm.send_message(me, reply);
-    }
+    // A dead target answers false (Vm::send_signal does it).
+    ctx.vm.send_signal(pid, Signal::SystemTask { from: me, request: r, frag: Some(f) });
     Ok(am::OK)
 }
 

@@ -15,7 +15,7 @@ use crate::emu::instr::Instr;
 use crate::emu::receive;
 use crate::process::{MonitorOut, Priority, Process, Signal};
 use crate::terms;
-use crate::vm::{ProcState, Vm};
+use crate::vm::{ProcState, Rest, Vm};
 
 pub const BIFS: &[BifEntry] = &[
     bif("erlang", "process_info", 1, process_info_1),
@@ -78,6 +78,7 @@ struct View<'a> {
     min_bin_vheap_size: usize,
     fullsweep_after: u32,
     max_heap_size: crate::bif::system_flag::MaxHeapSize,
+    off_heap_msgq: bool,
     /// Terms of another process must be copied; the caller's own are used as they are.
     copy: bool,
     /// Suspended by erlang:suspend_process/1,2.
@@ -122,6 +123,7 @@ impl<'a> View<'a> {
             min_bin_vheap_size: h.settings.min_bin_vheap_size,
             fullsweep_after: h.settings.fullsweep_after,
             max_heap_size: p.max_heap_size,
+            off_heap_msgq: p.off_heap_msgq,
             copy,
             suspended: p.shared.suspended.load(core::sync::atomic::Ordering::Acquire) > 0,
         }
@@ -283,7 +285,7 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
             terms::list(h, &ts)
         }
         "suspending" | "binary" | "sequential_trace_token" => Term::NIL,
-        "message_queue_data" => atom::atom("on_heap"),
+        "message_queue_data" => atom::atom(if v.off_heap_msgq { "off_heap" } else { "on_heap" }),
         "min_heap_size" => Term::small(v.min_heap_size as i64),
         "min_bin_vheap_size" => Term::small(v.min_bin_vheap_size as i64),
         "max_heap_size" => v.max_heap_size.to_map(h),
@@ -298,7 +300,7 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
 }
 
 /// Runs `f` on a view of process `pid` and the caller's heap; `None` if `pid` is not alive.
-fn with_view<R>(ctx: &mut Ctx, pid: Term, f: impl FnOnce(&Vm, &View, &mut Heap, *const Instr) -> R) -> Option<R> {
+fn with_view<R>(ctx: &mut Ctx, pid: Term, f: impl FnOnce(&Vm, &View, &mut Heap, *const Instr) -> R) -> Rest<R> {
     let vm = ctx.vm;
     let caller_ip = ctx.proc.cp;
     // The registry is the truth: another process may have registered this one.
@@ -314,7 +316,7 @@ fn with_view<R>(ctx: &mut Ctx, pid: Term, f: impl FnOnce(&Vm, &View, &mut Heap, 
         view.registered_name = name;
         let r = f(vm, &view, &mut heap, caller_ip);
         p.heap = heap;
-        return Some(r);
+        return Rest::Found(r);
     }
     let heap = &mut ctx.proc.heap;
     vm.with_process(pid, |target, state, inbox| {
@@ -338,7 +340,11 @@ fn process_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
         terms::list(h, &out)
     });
-    Ok(r.unwrap_or(am::UNDEFINED))
+    match r {
+        Rest::Found(t) => Ok(t),
+        Rest::Busy => Err(ctx.retry_later(process_info_1, a)),
+        Rest::Gone => Ok(am::UNDEFINED),
+    }
 }
 
 fn process_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -372,8 +378,9 @@ fn process_info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         Ok(terms::list(h, &out))
     });
     match r {
-        Some(res) => res,
+        Rest::Found(res) => res,
+        Rest::Busy => Err(ctx.retry_later(process_info_2, a)),
         // A dead process: undefined (after the item names were checked).
-        None => Ok(am::UNDEFINED),
+        Rest::Gone => Ok(am::UNDEFINED),
     }
 }

@@ -3,11 +3,12 @@
 //!
 //! The garbage collection flags (`min_heap_size`, `min_bin_vheap_size`, `fullsweep_after`,
 //! `max_heap_size`) are the defaults of processes spawned afterwards; `backtrace_depth` limits
-//! stack traces. The VM has one scheduler and cannot bind it, so `schedulers_online` and
-//! `dirty_cpu_schedulers_online` accept only 1 and `scheduler_bind_type` only `unbound` (other
-//! types are `notsup`, as ERTS on a system without binding); `multi_scheduling` keeps ERTS's
-//! count of blocks per process (released when the process exits) and answers as erl `+S 1`
-//! does. `microstate_accounting` is a stored switch (nothing is measured).
+//! stack traces. `schedulers_online` takes schedulers out of (and back into) use; there are
+//! no dirty schedulers, so `dirty_cpu_schedulers_online` accepts only 1; schedulers are not
+//! bound to CPUs, so `scheduler_bind_type` takes only `unbound` (other types are `notsup`, as
+//! ERTS on a system without binding); `multi_scheduling` keeps ERTS's count of blocks per
+//! process (released when the process exits), and while any is held only the first
+//! scheduler runs. `microstate_accounting` is a stored switch (nothing is measured).
 
 use alloc::vec::Vec;
 use beamos_gc::heap::GcSettings;
@@ -155,18 +156,35 @@ impl SystemFlags {
         }
     }
 
+    /// The VM has `n` schedulers: ERTS's default limit of outstanding system requests is
+    /// twice that.
+    pub fn set_scheduler_count(&self, n: usize) {
+        self.outstanding_requests_limit.store(2 * n as u32, Relaxed);
+    }
+
+    /// The processes blocking multi-scheduling (all, or normal only), one entry per block,
+    /// as ERTS lists them (`multi_scheduling_blockers`).
+    pub fn blockers(&self, normal: bool) -> Vec<u64> {
+        let b = self.blockers.lock();
+        let mut v = if normal { b.normal.clone() } else { b.all.clone() };
+        v.dedup();
+        v
+    }
+
     /// `enabled`, `blocked` or `blocked_normal` (`system_info(multi_scheduling)`).
     pub fn multi_scheduling(&self) -> Term {
         self.blockers.lock().state()
     }
 
-    /// A process exited: its blocks of multi-scheduling go.
-    pub fn process_exited(&self, pid: u64) {
+    /// A process exited: its blocks of multi-scheduling go. True if that was the last block.
+    pub fn process_exited(&self, pid: u64) -> bool {
         let mut b = self.blockers.lock();
         if !b.all.is_empty() || !b.normal.is_empty() {
             b.all.retain(|&p| p != pid);
             b.normal.retain(|&p| p != pid);
+            return b.all.is_empty() && b.normal.is_empty();
         }
+        false
     }
 
     /// `system_info({cpu_topology, defined | detected | used})` in ERTS's internal form
@@ -212,8 +230,14 @@ fn system_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             let n = non_negative(value)?.min(MAX_BACKTRACE_DEPTH as i64);
             Term::small(flags.backtrace_depth.swap(n as usize, Relaxed) as i64)
         }
-        // Every scheduler stays online: only their number is a value we can honour.
-        "schedulers_online" | "dirty_cpu_schedulers_online" => match value.as_small() {
+        "schedulers_online" => match value.as_small() {
+            Some(n) if n >= 1 && n as usize <= vm.sched.count() => {
+                Term::small(vm.sched.set_online(n as usize, &*vm.platform) as i64)
+            }
+            _ => return super::badarg_r(),
+        },
+        // No dirty schedulers: one is reported, and that is all that can be online.
+        "dirty_cpu_schedulers_online" => match value.as_small() {
             Some(n) if n == SCHEDULERS => Term::small(SCHEDULERS),
             _ => return super::badarg_r(),
         },
@@ -310,7 +334,7 @@ fn non_negative(t: Term) -> Result<i64, Exc> {
 
 /// ERTS's `erts_max_heap_size`: a size, or a map with a mandatory `size` and optional `kill`
 /// and `error_logger` (the flags not given stay as they are).
-fn parse_max_heap_size(t: Term, current: MaxHeapSize) -> Option<MaxHeapSize> {
+pub fn parse_max_heap_size(t: Term, current: MaxHeapSize) -> Option<MaxHeapSize> {
     let mut new = current;
     let size = if let Some(n) = t.as_small() {
         n
@@ -349,7 +373,11 @@ fn multi_scheduling(ctx: &mut Ctx, value: Term) -> BifResult {
     } else if let Some(i) = list.iter().position(|&p| p == pid) {
         list.remove(i);
     }
-    Ok(b.state())
+    let blocked = !b.all.is_empty() || !b.normal.is_empty();
+    let state = b.state();
+    drop(b);
+    ctx.vm.sched.set_blocked(blocked, &*ctx.vm.platform);
+    Ok(state)
 }
 
 /// `erts_alloc`: `{Allocator, Parameter, Integer}`; nothing can be changed here, so a known

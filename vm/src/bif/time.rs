@@ -458,11 +458,25 @@ fn system_info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         "driver_version" => terms::string(ctx.heap(), "3.3"),
         "compat_rel" => small(25),
         "os_type" => os_type(ctx),
-        "schedulers" | "schedulers_online" | "logical_processors" | "logical_processors_available"
-        | "logical_processors_online" | "scheduler_id" => small(1),
-        "schedulers_state" => terms::tuple(ctx.heap(), &[small(1), small(1), small(1)]),
+        "schedulers" => small(ctx.vm.sched.count() as i64),
+        "schedulers_online" => small(ctx.vm.sched.online() as i64),
+        "logical_processors" | "logical_processors_available" | "logical_processors_online" => {
+            small(ctx.vm.platform.logical_processors() as i64)
+        }
+        "scheduler_id" => small(ctx.proc.sched as i64 + 1),
+        "schedulers_state" => {
+            let s = &ctx.vm.sched;
+            let v = [small(s.count() as i64), small(s.online() as i64), small(s.active() as i64)];
+            terms::tuple(ctx.heap(), &v)
+        }
         "multi_scheduling" => flags.multi_scheduling(),
-        "multi_scheduling_blockers" | "normal_multi_scheduling_blockers" | "dist_ctrl" => Term::NIL,
+        // With one scheduler there is nothing to block, and ERTS lists no blocker.
+        "multi_scheduling_blockers" | "normal_multi_scheduling_blockers" => {
+            let pids = if ctx.vm.sched.count() > 1 { flags.blockers(name.starts_with("normal")) } else { Vec::new() };
+            let pids: Vec<Term> = pids.into_iter().map(Term::pid).collect();
+            terms::list(ctx.heap(), &pids)
+        }
+        "dist_ctrl" => Term::NIL,
         "thread_pool_size" | "creation" | "port_count" => small(0),
         "trace_control_word" => terms::int_from_i128(ctx.heap(), flags.trace_control_word() as i128),
         "smp_support" | "threads" | "time_correction" => am::TRUE,

@@ -55,6 +55,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 }
             }
             Signal::Unlink { from } => p.links.retain(|&l| l != from),
+            Signal::GroupLeader { leader } => p.group_leader = leader,
             Signal::Monitor { from, reference, name, frag } => {
                 if let Some(f) = frag {
                     p.heap.attach_fragment(f);
