@@ -13,7 +13,7 @@ if [ -f conformance/src/bin/conformance.rs ]; then
   # collection (verification is linear in the heap, so the modules with the largest heaps are
   # left out of this pass).
   ERL_FLAGS="+S 1" BEAMOS_GC_VERIFY=1 cargo run --release -q -p beamos-conformance --bin conformance -- \
-    --vm target/release/beamos --timeout 120 --skip c_bif_yield --skip c_large_data --skip c_gc_stress --skip c_vm_limits
+    --vm target/release/beamos --timeout 120 --skip c_bif_yield --skip c_large_data --skip c_gc_stress --skip c_vm_limits --skip c_smp_stress
 fi
 if [ -f conformance/otp/run.sh ]; then
   # OTP's own test suites (the compiler suites and their build variants, the quick emulator

@@ -68,6 +68,87 @@ pub struct ExcState {
     pub stacktrace: Term,
 }
 
+/// Monitors (either side) of a process, found by their reference in constant time: a
+/// process may hold tens of thousands (a server monitored by every client), and each
+/// `'DOWN'` or demonitor looks one up. Order is not kept (removal swaps the last in).
+pub struct ByRef<T: HasRef> {
+    items: Vec<T>,
+    index: hashbrown::HashMap<u128, usize>,
+}
+
+/// An entry of [`ByRef`]: its reference term (a heap reference; collections move it, its
+/// id stays).
+pub trait HasRef {
+    fn reference(&self) -> Term;
+}
+
+impl<T: HasRef> Default for ByRef<T> {
+    fn default() -> Self {
+        ByRef { items: Vec::new(), index: hashbrown::HashMap::new() }
+    }
+}
+
+impl<T: HasRef> ByRef<T> {
+    pub fn push(&mut self, m: T) {
+        if let Some(id) = crate::terms::ref_id(m.reference()) {
+            self.index.insert(id, self.items.len());
+        }
+        self.items.push(m);
+    }
+
+    /// The position of the entry whose reference is `r` (any term; non-references find none).
+    pub fn position(&self, r: Term) -> Option<usize> {
+        self.position_by_id(crate::terms::ref_id(r)?)
+    }
+
+    pub fn position_by_id(&self, id: u128) -> Option<usize> {
+        self.index.get(&id).copied()
+    }
+
+    pub fn swap_remove(&mut self, i: usize) -> T {
+        let m = self.items.swap_remove(i);
+        if let Some(id) = crate::terms::ref_id(m.reference()) {
+            self.index.remove(&id);
+        }
+        if let Some(moved) = self.items.get(i) {
+            if let Some(id) = crate::terms::ref_id(moved.reference()) {
+                self.index.insert(id, i);
+            }
+        }
+        m
+    }
+
+    /// Removes the entry whose reference is `r`, if any.
+    pub fn remove(&mut self, r: Term) -> Option<T> {
+        let i = self.position(r)?;
+        Some(self.swap_remove(i))
+    }
+
+    /// Mutable access for collections (which move the terms, never change the ids).
+    pub fn iter_mut(&mut self) -> core::slice::IterMut<'_, T> {
+        self.items.iter_mut()
+    }
+}
+
+impl<T: HasRef> core::ops::Deref for ByRef<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.items
+    }
+}
+
+impl HasRef for MonitorOut {
+    fn reference(&self) -> Term {
+        self.reference
+    }
+}
+
+impl HasRef for MonitorIn {
+    fn reference(&self) -> Term {
+        self.reference
+    }
+}
+
 /// A monitor this process holds on another (`erlang:monitor/2`).
 #[derive(Clone, Copy)]
 pub struct MonitorOut {
@@ -127,8 +208,8 @@ pub struct Process {
     pub markers: Vec<(u128, usize)>,
     pub dict: Vec<(Term, Term)>,
     pub links: Vec<Term>,
-    pub monitors_out: Vec<MonitorOut>,
-    pub monitors_in: Vec<MonitorIn>,
+    pub monitors_out: ByRef<MonitorOut>,
+    pub monitors_in: ByRef<MonitorIn>,
     /// Active aliases of this process, by reference id (also in the VM's alias table).
     pub aliases: Vec<(u128, AliasMode)>,
     /// System tasks received and not yet served: (requester, request). Served where the live
@@ -150,6 +231,8 @@ pub struct Process {
     /// Deadline of the active `receive ... after` timer, in platform nanoseconds.
     pub timer_deadline: Option<u64>,
     pub timer_seq: u64,
+    /// The VM's id of the armed receive timer.
+    pub timer_id: Option<u64>,
     pub timed_out: bool,
     pub registered_name: Option<Term>,
     pub group_leader: Term,
@@ -198,8 +281,8 @@ impl Process {
             markers: Vec::new(),
             dict: Vec::new(),
             links: Vec::new(),
-            monitors_out: Vec::new(),
-            monitors_in: Vec::new(),
+            monitors_out: ByRef::default(),
+            monitors_in: ByRef::default(),
             aliases: Vec::new(),
             system_tasks: Vec::new(),
             suspending: Vec::new(),
@@ -212,6 +295,7 @@ impl Process {
             reductions: 0,
             timer_deadline: None,
             timer_seq: 0,
+            timer_id: None,
             timed_out: false,
             registered_name: None,
             group_leader: Term::pid(0),
@@ -302,8 +386,8 @@ struct ProcFields<'a> {
     mailbox: &'a mut VecDeque<Term>,
     dict: &'a mut Vec<(Term, Term)>,
     saved_x: &'a mut Vec<Term>,
-    monitors_out: &'a mut Vec<MonitorOut>,
-    monitors_in: &'a mut Vec<MonitorIn>,
+    monitors_out: &'a mut ByRef<MonitorOut>,
+    monitors_in: &'a mut ByRef<MonitorIn>,
     exc: &'a mut Option<ExcState>,
     pending_exit: &'a mut Option<Term>,
     links: &'a mut Vec<Term>,

@@ -48,6 +48,23 @@ pub enum Timer {
     Send { dest: Term, msg: Term, frag: Option<beamos_gc::heap::Fragment>, ref_id: u128, deadline: u64 },
 }
 
+/// Pending timers by id, and message timers by their reference's id (for cancel_timer).
+#[derive(Default)]
+struct TimerTable {
+    by_id: HashMap<u64, Timer>,
+    by_ref: HashMap<u128, u64>,
+}
+
+impl TimerTable {
+    fn remove(&mut self, id: u64) -> Option<Timer> {
+        let t = self.by_id.remove(&id)?;
+        if let Timer::Send { ref_id, .. } = &t {
+            self.by_ref.remove(ref_id);
+        }
+        Some(t)
+    }
+}
+
 /// A hibernated process's code, its stack being `[cp = normal exit, Args, F, M]` (y0 = M):
 /// `0: loop_rec 6 x3; 1-3: move y0..y2 to x0..x2; 4: deallocate 3; 5: call_ext_only apply/3;
 /// 6: wait 0`. Labels are patched to the addresses of the boxed (never moving) instructions.
@@ -131,7 +148,7 @@ pub struct Vm {
     /// Held while a module is found and loaded on first call, so two schedulers calling an
     /// unloaded module at once load it once.
     loading: Mutex<()>,
-    timer_table: Mutex<HashMap<u64, Timer>>,
+    timer_table: Mutex<TimerTable>,
     next_timer: AtomicU64,
     next_pid: AtomicU64,
     next_ref: AtomicU64,
@@ -196,7 +213,7 @@ impl Vm {
             timers: Mutex::new(BinaryHeap::new()),
             next_deadline: AtomicU64::new(u64::MAX),
             loading: Mutex::new(()),
-            timer_table: Mutex::new(HashMap::new()),
+            timer_table: Mutex::new(TimerTable::default()),
             next_timer: AtomicU64::new(1),
             next_pid: AtomicU64::new(0),
             next_ref: AtomicU64::new(1),
@@ -536,15 +553,34 @@ impl Vm {
         self.platform.monotonic_ns()
     }
 
-    /// Arms a receive timer for process `pid`.
-    pub fn add_timer(&self, deadline: u64, pid: u64, seq: u64) {
-        self.arm(deadline, Timer::Receive { pid, seq });
+    /// Arms a receive timer for process `pid`; returns its id.
+    pub fn add_timer(&self, deadline: u64, pid: u64, seq: u64) -> u64 {
+        self.arm(deadline, Timer::Receive { pid, seq })
+    }
+
+    /// Drops a receive timer whose receive took a message. Its heap entry stays until its
+    /// deadline (or until stale entries outnumber live timers, when the heap is rebuilt), so
+    /// a loop of `receive ... after` that never times out does not grow the heap.
+    pub fn drop_receive_timer(&self, id: u64) {
+        let mut timers = self.timers.lock();
+        let mut table = self.timer_table.lock();
+        table.remove(id);
+        if timers.len() > 2 * table.by_id.len() + 1024 {
+            timers.retain(|Reverse((_, id))| table.by_id.contains_key(id));
+            self.next_deadline.store(timers.peek().map_or(u64::MAX, |Reverse((d, _))| *d), Ordering::SeqCst);
+        }
     }
 
     /// Arms a timer; returns its id.
     pub fn arm(&self, deadline: u64, t: Timer) -> u64 {
         let id = self.next_timer.fetch_add(1, Ordering::Relaxed);
-        self.timer_table.lock().insert(id, t);
+        {
+            let mut table = self.timer_table.lock();
+            if let Timer::Send { ref_id, .. } = &t {
+                table.by_ref.insert(*ref_id, id);
+            }
+            table.by_id.insert(id, t);
+        }
         {
             let mut timers = self.timers.lock();
             timers.push(Reverse((deadline, id)));
@@ -559,16 +595,13 @@ impl Vm {
     pub fn cancel_timer(&self, ref_id: u128, read_only: bool) -> Option<u64> {
         let now = self.now_ns();
         let mut table = self.timer_table.lock();
-        let id = table.iter().find_map(|(&id, t)| match t {
-            Timer::Send { ref_id: r, .. } if *r == ref_id => Some(id),
-            _ => None,
-        })?;
-        let deadline = match &table[&id] {
+        let id = *table.by_ref.get(&ref_id)?;
+        let deadline = match table.by_id.get(&id)? {
             Timer::Send { deadline, .. } => *deadline,
             Timer::Receive { .. } => return None,
         };
         if !read_only {
-            table.remove(&id);
+            table.remove(id);
         }
         Some(deadline.saturating_sub(now))
     }
@@ -725,7 +758,7 @@ impl Vm {
                 }
             };
             let Some(id) = due else { break };
-            let timer = self.timer_table.lock().remove(&id);
+            let timer = self.timer_table.lock().remove(id);
             match timer {
                 Some(Timer::Receive { pid, seq }) => {
                     self.send_signal(Term::pid(pid), Signal::Timeout { seq });
@@ -784,7 +817,7 @@ impl Vm {
             let (r, f) = copy_to_fragment(reason);
             self.send_signal(l, Signal::Exit { from: pid, reason: r, frag: Some(f), link: true });
         }
-        for m in &p.monitors_in {
+        for m in p.monitors_in.iter() {
             self.send_down(m.watcher, m.reference, m.name, pid, reason);
         }
         for (from, request) in core::mem::take(&mut p.system_tasks) {
@@ -793,7 +826,7 @@ impl Vm {
         for s in unhandled {
             self.answer_for_exited(pid, s, reason);
         }
-        for m in &p.monitors_out {
+        for m in p.monitors_out.iter() {
             let (r, f) = copy_to_fragment(m.reference);
             self.send_signal(m.target, Signal::Demonitor { from: pid, reference: r, frag: Some(f) });
         }

@@ -434,7 +434,7 @@ fn demonitor(ctx: &mut Ctx, r: Term, flush: bool) -> Result<bool, Exc> {
     if !r.is_ref() {
         return super::badarg_r();
     }
-    let pos = ctx.proc.monitors_out.iter().position(|m| eq_exact(m.reference, r));
+    let pos = ctx.proc.monitors_out.position(r);
     let found = pos.is_some();
     if let Some(i) = pos {
         remove_monitor(ctx.vm, ctx.proc, i);

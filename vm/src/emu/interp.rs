@@ -810,11 +810,12 @@ fn step(vm: &Vm, p: &mut Process, x: &mut [Term], fr: &mut [f64; F_REGS], instr:
                 *reds -= 1;
                 ip = lbl(*target);
             }
-            Instr::RemoveMessage => receive::remove(p),
+            Instr::RemoveMessage => receive::remove(vm, p),
             Instr::Timeout => {
                 p.save = 0;
                 p.timed_out = false;
                 p.timer_deadline = None;
+                p.timer_id = None;
             }
             Instr::Wait { target } => match receive::wait(vm, p, x, lbl(*target)) {
                 receive::Wait::Retry => ip = lbl(*target),

@@ -65,8 +65,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
             Signal::Down { reference, msg, frag } => {
                 p.heap.attach_fragment(frag);
                 // A monitor removed meanwhile (demonitor) delivers nothing.
-                let Some(i) = p.monitors_out.iter().position(|m| crate::compare::eq_exact(m.reference, reference))
-                else {
+                let Some(i) = p.monitors_out.position(reference) else {
                     continue;
                 };
                 let m = p.monitors_out.swap_remove(i);
@@ -92,7 +91,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                     }
                     Some(AliasMode::ReplyDemonitor) => {
                         vm.alias_deactivate(p, alias);
-                        if let Some(i) = p.monitors_out.iter().position(|m| terms::ref_id(m.reference) == Some(alias)) {
+                        if let Some(i) = p.monitors_out.position_by_id(alias) {
                             crate::bif::proc::remove_monitor(vm, p, i);
                         }
                     }
@@ -103,13 +102,14 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 if seq == p.timer_seq && p.timer_deadline.is_some() {
                     p.timed_out = true;
                     p.timer_deadline = None;
+                    p.timer_id = None;
                 }
             }
             Signal::Demonitor { from: _, reference, frag } => {
                 if let Some(f) = frag {
                     p.heap.attach_fragment(f);
                 }
-                p.monitors_in.retain(|m| !crate::compare::eq_exact(m.reference, reference));
+                p.monitors_in.remove(reference);
             }
         }
     }
@@ -136,13 +136,16 @@ pub fn peek(vm: &Vm, p: &mut Process, x: &mut [Term]) -> Result<Option<Term>, Ou
 }
 
 /// `remove_message`: takes the current message; resets the save position and timer.
-pub fn remove(p: &mut Process) {
+pub fn remove(vm: &Vm, p: &mut Process) {
     if p.save < p.mailbox.len() {
         p.remove_message_at(p.save);
     }
     p.save = 0;
     p.timer_deadline = None;
     p.timed_out = false;
+    if let Some(id) = p.timer_id.take() {
+        vm.drop_receive_timer(id);
+    }
 }
 
 /// Receive markers (`recv_marker_bind/use/clear`, OTP 24+): a receive that matches only
@@ -263,7 +266,7 @@ pub fn wait_timeout(vm: &Vm, p: &mut Process, x: &mut [Term], t: Term, target: *
             let deadline = vm.now_ns().saturating_add(ms.saturating_mul(1_000_000));
             p.timer_seq += 1;
             p.timer_deadline = Some(deadline);
-            vm.add_timer(deadline, p.id, p.timer_seq);
+            p.timer_id = Some(vm.add_timer(deadline, p.id, p.timer_seq));
         }
     }
     p.ip = target;
