@@ -222,10 +222,16 @@ pub struct Process {
     /// The scheduler whose run queue takes the process when it becomes runnable (the last
     /// one that ran it; work stealing moves it).
     pub sched: u32,
+    /// `process_flag(scheduler, N)` / spawn_opt `{scheduler, N}`: runs only on scheduler N
+    /// (1-based; 0: any).
+    pub bound: u32,
     /// `message_queue_data`: `off_heap` when true (reported; messages are kept the same way).
     pub off_heap_msgq: bool,
     /// `process_flag(save_calls, N)` (stored and reported back; no calls are saved).
     pub save_calls: u32,
+    /// Set (to the total heap size) when a collection found the heap past `max_heap_size`
+    /// with `error_logger` on: the scheduler reports it.
+    pub max_heap_reached: Option<u64>,
     pub sensitive: bool,
     pub reductions: u64,
     /// Deadline of the active `receive ... after` timer, in platform nanoseconds.
@@ -289,8 +295,10 @@ impl Process {
             trap_exit: false,
             priority: Priority::Normal,
             sched: 0,
+            bound: 0,
             off_heap_msgq: false,
             save_calls: 0,
+            max_heap_reached: None,
             sensitive: false,
             reductions: 0,
             timer_deadline: None,
@@ -350,6 +358,26 @@ impl Process {
         };
         let mut roots = ProcRoots { x, p };
         collect::collect(heap, &mut roots, need, full);
+        self.check_max_heap_size();
+    }
+
+    /// ERTS's `max_heap_size` check after a collection: past the limit (heap, old heap,
+    /// fragments and stack, in words), the process is marked to be killed (it exits with
+    /// `killed` when the scheduler next has it) and/or to have the event reported.
+    fn check_max_heap_size(&mut self) {
+        let m = self.max_heap_size;
+        if m.size == 0 || self.pending_exit.is_some() {
+            return;
+        }
+        let total = (self.heap.total_size() + self.stack.len()) as u64;
+        if total > m.size {
+            if m.error_logger {
+                self.max_heap_reached = Some(total);
+            }
+            if m.kill {
+                self.pending_exit = Some(crate::atom::am::KILLED);
+            }
+        }
     }
 
     pub fn is_linked(&self, pid: Term) -> bool {

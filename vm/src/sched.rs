@@ -69,6 +69,16 @@ impl Queues {
         Some(p)
     }
 
+    /// The first process in priority order that is not bound to its scheduler.
+    fn steal(&mut self) -> Option<Box<Process>> {
+        for q in [&mut self.max, &mut self.high, &mut self.normal, &mut self.low] {
+            if let Some(i) = q.iter().position(|p| p.bound == 0) {
+                return q.remove(i);
+            }
+        }
+        None
+    }
+
     fn iter(&self) -> impl Iterator<Item = &Box<Process>> {
         self.max.iter().chain(self.high.iter()).chain(self.normal.iter()).chain(self.low.iter())
     }
@@ -80,6 +90,8 @@ struct RunQueue {
     len: AtomicUsize,
     /// Its scheduler is in [`Schedulers::sleep`].
     asleep: AtomicBool,
+    /// Queued processes not bound to this scheduler (others may steal them).
+    stealable: AtomicUsize,
 }
 
 pub struct Schedulers {
@@ -98,7 +110,7 @@ impl Schedulers {
     pub fn new(n: usize) -> Schedulers {
         let n = n.max(1);
         Schedulers {
-            queues: (0..n).map(|_| RunQueue { q: Mutex::new(Queues::default()), len: AtomicUsize::new(0), asleep: AtomicBool::new(false) }).collect(),
+            queues: (0..n).map(|_| RunQueue { q: Mutex::new(Queues::default()), len: AtomicUsize::new(0), asleep: AtomicBool::new(false), stealable: AtomicUsize::new(0) }).collect(),
             online: AtomicU32::new(n as u32),
             blocked: AtomicBool::new(false),
             pending: AtomicUsize::new(0),
@@ -149,15 +161,19 @@ impl Schedulers {
     /// Makes `p` runnable on its scheduler's queue (or an online one).
     pub fn push(&self, p: Box<Process>, platform: &dyn Platform) {
         let online = self.running();
-        let mut i = p.sched as usize;
+        let mut i = if p.bound != 0 { p.bound as usize - 1 } else { p.sched as usize };
         if i >= online {
             i %= online;
         }
+        let stealable = p.bound == 0;
         self.pending.fetch_add(1, SeqCst);
         let rq = &self.queues[i];
         let before = {
             let mut q = rq.q.lock();
             q.push(p);
+            if stealable {
+                rq.stealable.fetch_add(1, SeqCst);
+            }
             rq.len.fetch_add(1, SeqCst)
         };
         self.epoch.fetch_add(1, SeqCst);
@@ -184,7 +200,14 @@ impl Schedulers {
             return Some(p);
         }
         let victim = self.victim(me)?;
-        let mut p = self.pop_from(victim)?;
+        let rq = &self.queues[victim];
+        let mut p = {
+            let mut q = rq.q.lock();
+            let p = q.steal()?;
+            rq.stealable.fetch_sub(1, SeqCst);
+            rq.len.fetch_sub(1, SeqCst);
+            p
+        };
         p.sched = me as u32;
         Some(p)
     }
@@ -195,8 +218,9 @@ impl Schedulers {
         let running = self.running();
         (0..self.queues.len())
             .filter(|&i| i != me)
-            .map(|i| (i, self.queues[i].len.load(SeqCst)))
-            .filter(|&(i, len)| len >= if i < running { 2 } else { 1 })
+            .map(|i| (i, self.queues[i].len.load(SeqCst), self.queues[i].stealable.load(SeqCst)))
+            .filter(|&(i, len, stealable)| stealable >= 1 && len >= if i < running { 2 } else { 1 })
+            .map(|(i, _, stealable)| (i, stealable))
             .max_by_key(|&(_, len)| len)
             .map(|(i, _)| i)
     }
@@ -208,6 +232,9 @@ impl Schedulers {
         }
         let mut q = rq.q.lock();
         let p = q.pop()?;
+        if p.bound == 0 {
+            rq.stealable.fetch_sub(1, SeqCst);
+        }
         rq.len.fetch_sub(1, SeqCst);
         Some(p)
     }

@@ -651,7 +651,15 @@ impl Vm {
                 self.sched.done();
                 continue;
             }
-            let outcome = interp::run_slice(self, &mut p, &mut x, &mut fr);
+            let mut outcome = interp::run_slice(self, &mut p, &mut x, &mut fr);
+            if let Some(total) = p.max_heap_reached.take() {
+                self.report_max_heap(&p, total);
+            }
+            if let (Outcome::Yield | Outcome::Park, Some(r)) = (&outcome, p.pending_exit) {
+                // Killed by its own collection (max_heap_size): it ends with this slice.
+                p.pending_exit = None;
+                outcome = Outcome::Exit(r);
+            }
             match outcome {
                 Outcome::Yield => self.enqueue(p),
                 Outcome::Park => self.park(p),
@@ -694,7 +702,9 @@ impl Vm {
     fn park_suspended(&self, p: Box<Process>) {
         let sh = p.shared.clone();
         let inbox = sh.inbox.lock();
-        if !inbox.is_empty() {
+        // Resumed since the scheduler looked? (resume_process takes the inbox lock before it
+        // looks for a parked body, so one of the two sees the other.)
+        if !inbox.is_empty() || sh.suspended.load(Ordering::Acquire) == 0 {
             drop(inbox);
             self.enqueue(p);
         } else {
@@ -869,6 +879,24 @@ impl Vm {
             Signal::SystemTask { from, request, .. } => self.refuse_system_task(from, request),
             _ => {}
         }
+    }
+
+    /// ERTS's report of a process past its `max_heap_size` (through the logger in ERTS; to
+    /// stderr in bare mode).
+    fn report_max_heap(&self, p: &Process, total: u64) {
+        let m = p.max_heap_size;
+        let mut msg = Vec::new();
+        msg.extend_from_slice(b"=ERROR REPORT====\n     Process:          ");
+        crate::print::display(p.pid, &mut msg);
+        let rest = format!(
+            " on node nonode@nohost\n     Context:          maximum heap size reached\n     Max Heap Size:    {}\n     Total Heap Size:  {}\n     Kill:             {}\n     Error Logger:     true\n     Message Queue Len: {}\n\n",
+            m.size,
+            total,
+            m.kill,
+            p.mailbox.len() + p.shared.inbox.lock().len(),
+        );
+        msg.extend_from_slice(rest.as_bytes());
+        self.platform.write_stderr(&msg);
     }
 
     /// The emulator's report of a process ended by an uncaught error (ERTS prints it through

@@ -80,6 +80,8 @@ struct SpawnOpts {
     fullsweep_after: Option<u32>,
     max_heap_size: Option<crate::bif::system_flag::MaxHeapSize>,
     off_heap_msgq: Option<bool>,
+    /// `{scheduler, N}` (undocumented, used by OTP's tests): bound to scheduler N.
+    bound: Option<u32>,
 }
 
 /// ERTS's least process heap (`H_MIN_SIZE`) and virtual binary heap (`BIN_VH_MIN_SIZE`).
@@ -199,6 +201,9 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
         if let Some(b) = opts.off_heap_msgq {
             child.off_heap_msgq = b;
         }
+        if let Some(n) = opts.bound {
+            child.bound = n;
+        }
     });
     drop(mref_frag);
     if opts.link {
@@ -238,7 +243,7 @@ fn spawn_monitor_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     do_spawn(ctx, a[0], a[1], a[2], SpawnOpts { monitor: Some(MonOpts::default()), ..Default::default() })
 }
 
-fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
+fn parse_spawn_opts(opts: Term, schedulers: usize) -> Option<SpawnOpts> {
     let mut o = SpawnOpts::default();
     for opt in terms::list_to_vec(opts)? {
         if opt == am::LINK {
@@ -262,6 +267,9 @@ fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
                     o.max_heap_size = Some(crate::bif::system_flag::parse_max_heap_size(v, d)?)
                 }
                 _ if k == atom::atom("message_queue_data") => o.off_heap_msgq = Some(mqd_opt(v)?),
+                _ if k == atom::atom("scheduler") => {
+                    o.bound = Some(v.as_small().filter(|&n| n >= 1 && n as usize <= schedulers)? as u32)
+                }
                 _ => return None,
             }
         } else {
@@ -272,11 +280,11 @@ fn parse_spawn_opts(opts: Term) -> Option<SpawnOpts> {
 }
 
 fn spawn_opt_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(o) = parse_spawn_opts(a[1]) else { return super::badarg_r() };
+    let Some(o) = parse_spawn_opts(a[1], ctx.vm.sched.count()) else { return super::badarg_r() };
     fun_spawn(ctx, a[0], o)
 }
 fn spawn_opt_4(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let Some(o) = parse_spawn_opts(a[3]) else { return super::badarg_r() };
+    let Some(o) = parse_spawn_opts(a[3], ctx.vm.sched.count()) else { return super::badarg_r() };
     do_spawn(ctx, a[0], a[1], a[2], o)
 }
 
@@ -665,6 +673,11 @@ fn process_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             let new = crate::bif::system_flag::parse_max_heap_size(a[1], p.max_heap_size).ok_or_else(super::badarg)?;
             let old = core::mem::replace(&mut p.max_heap_size, new);
             return Ok(old.to_map(&mut p.heap));
+        }
+        // Binds the process to a scheduler (0: unbinds); it moves when next queued.
+        k if k == atom::atom("scheduler") => {
+            let n = a[1].as_small().filter(|&n| n >= 0 && n as usize <= ctx.vm.sched.count()).ok_or_else(super::badarg)?;
+            Term::small(core::mem::replace(&mut ctx.proc.bound, n as u32) as i64)
         }
         k if k == atom::atom("save_calls") => {
             let n = a[1].as_small().filter(|n| (0..=10000).contains(n)).ok_or_else(super::badarg)?;
