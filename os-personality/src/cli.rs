@@ -224,7 +224,20 @@ pub fn main_with_args(args: &[String]) -> i32 {
             return 1;
         }
     };
-    let mut vm = Vm::new(Box::new(HostedPlatform::default()));
+    // The deterministic simulator (DESIGN: a failure replays from its seed): one scheduler,
+    // a seeded run queue and a simulated clock.
+    let sim_seed = match std::env::var("BEAMOS_SIM_SEED") {
+        Ok(s) => match s.trim().parse::<u64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                eprintln!("beamos: BEAMOS_SIM_SEED must be an unsigned integer, not {:?}", s);
+                return 1;
+            }
+        },
+        Err(_) => None,
+    };
+    let platform = if sim_seed.is_some() { HostedPlatform::simulated() } else { HostedPlatform::default() };
+    let mut vm = Vm::new(Box::new(platform));
     // Heap invariant checks around every collection (slow; for tests and bug hunts).
     if std::env::var_os("BEAMOS_GC_VERIFY").is_some_and(|v| !v.is_empty() && v != "0") {
         vm.gc_settings.verify = true;
@@ -259,7 +272,10 @@ pub fn main_with_args(args: &[String]) -> i32 {
     drop(g);
     drop(f);
     let n = o.schedulers.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
-    vm.set_schedulers(n);
+    vm.set_schedulers(if sim_seed.is_some() { 1 } else { n });
+    if let Some(seed) = sim_seed {
+        vm.sched.set_seed(seed);
+    }
     if let Some(online) = o.schedulers_online {
         vm.sched.set_online(online as usize, &*vm.platform);
     }

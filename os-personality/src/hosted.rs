@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -18,11 +18,46 @@ pub struct HostedPlatform {
     /// Where idle scheduler threads sleep (Platform::scheduler_wait).
     idle: Mutex<()>,
     idle_cv: std::sync::Condvar,
+    /// The simulator's clock (see [`HostedPlatform::simulated`]), in nanoseconds.
+    sim_clock: Option<AtomicU64>,
+}
+
+/// The simulator's wall clock starts here: 2026-01-01T00:00:00Z.
+const SIM_EPOCH_NS: i64 = 1_767_225_600 * 1_000_000_000;
+/// Each reading of the simulated clock moves it on this much, so code that polls the clock
+/// sees time pass.
+const SIM_TICK_NS: u64 = 1_000;
+
+impl HostedPlatform {
+    /// The deterministic simulator: the host's files and console with a simulated clock
+    /// that starts at zero, moves a microsecond per reading and jumps to a deadline when a
+    /// scheduler would sleep (a `timer:sleep(60000)` takes no time). With one scheduler and
+    /// a seeded run queue (`Schedulers::set_seed`), a run is a function of its seed.
+    pub fn simulated() -> Self {
+        HostedPlatform { sim_clock: Some(AtomicU64::new(0)), ..Self::default() }
+    }
+
+    /// Moves the simulated clock to `deadline_ns` if it is behind. False when the clock is real.
+    fn sim_advance(&self, deadline_ns: u64) -> bool {
+        match &self.sim_clock {
+            Some(c) => {
+                c.fetch_max(deadline_ns, Ordering::SeqCst);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl Default for HostedPlatform {
     fn default() -> Self {
-        HostedPlatform { origin: Instant::now(), env: Mutex::new(HashMap::new()), idle: Mutex::new(()), idle_cv: std::sync::Condvar::new() }
+        HostedPlatform {
+            origin: Instant::now(),
+            env: Mutex::new(HashMap::new()),
+            idle: Mutex::new(()),
+            idle_cv: std::sync::Condvar::new(),
+            sim_clock: None,
+        }
     }
 }
 
@@ -36,9 +71,15 @@ fn map_err(e: std::io::Error) -> PlatformError {
 
 impl Platform for HostedPlatform {
     fn monotonic_ns(&self) -> u64 {
+        if let Some(c) = &self.sim_clock {
+            return c.fetch_add(SIM_TICK_NS, Ordering::SeqCst);
+        }
         self.origin.elapsed().as_nanos() as u64
     }
     fn system_time_ns(&self) -> i64 {
+        if let Some(c) = &self.sim_clock {
+            return SIM_EPOCH_NS + c.load(Ordering::SeqCst) as i64;
+        }
         SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i64).unwrap_or(0)
     }
     fn write_stdout(&self, bytes: &[u8]) {
@@ -50,12 +91,22 @@ impl Platform for HostedPlatform {
         let _ = std::io::stderr().lock().write_all(bytes);
     }
     fn sleep_until(&self, deadline_ns: u64) {
+        if self.sim_advance(deadline_ns) {
+            return;
+        }
         let now = self.monotonic_ns();
         if deadline_ns > now {
             std::thread::sleep(std::time::Duration::from_nanos(deadline_ns - now));
         }
     }
     fn scheduler_wait(&self, epoch: &AtomicU32, seen: u32, deadline_ns: Option<u64>) {
+        if self.sim_clock.is_some() {
+            // One scheduler: nobody else can bring work, only the next timer.
+            if let Some(d) = deadline_ns {
+                self.sim_advance(d);
+            }
+            return;
+        }
         let Ok(g) = self.idle.lock() else { return };
         // Checked under the lock that scheduler_wake takes: a wake after this check finds
         // this thread waiting.

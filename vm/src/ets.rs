@@ -455,7 +455,7 @@ impl Table {
     }
 }
 
-pub type TableRef = Arc<Mutex<Table>>;
+pub type TableRef = Arc<RwLock<Table>>;
 
 /// Every table, by id and by name.
 #[derive(Default)]
@@ -486,7 +486,7 @@ impl Registry {
             }
             names.insert(name, id);
         }
-        self.tables.write().insert(id, Arc::new(Mutex::new(t)));
+        self.tables.write().insert(id, Arc::new(RwLock::new(t)));
         true
     }
 
@@ -506,7 +506,7 @@ impl Registry {
     pub fn remove(&self, id: u64) -> Option<TableRef> {
         let t = self.tables.write().remove(&id)?;
         let (named, name) = {
-            let g = t.lock();
+            let g = t.read();
             (g.named, g.name)
         };
         if named {
@@ -533,6 +533,6 @@ impl Registry {
 
     /// Tables owned by `pid` (deleted or handed to their heir when it exits).
     pub fn owned_by(&self, pid: Term) -> Vec<TableRef> {
-        self.tables.read().values().filter(|t| t.lock().owner == pid).cloned().collect()
+        self.tables.read().values().filter(|t| t.read().owner == pid).cloned().collect()
     }
 }

@@ -51,6 +51,25 @@ impl Queues {
         }
     }
 
+    /// With a seed (the deterministic mode): a process picked by the seeded generator among
+    /// those of the highest non-empty priority (normal and low together).
+    fn pop_seeded(&mut self, state: &mut u64) -> Option<Box<Process>> {
+        let q = if !self.max.is_empty() {
+            &mut self.max
+        } else if !self.high.is_empty() {
+            &mut self.high
+        } else {
+            let (n, l) = (self.normal.len(), self.low.len());
+            if n + l == 0 {
+                return None;
+            }
+            let i = (next_random(state) % (n + l) as u64) as usize;
+            return if i < n { self.normal.remove(i) } else { self.low.remove(i - n) };
+        };
+        let i = (next_random(state) % q.len() as u64) as usize;
+        q.remove(i)
+    }
+
     fn pop(&mut self) -> Option<Box<Process>> {
         if let Some(p) = self.max.pop_front() {
             return Some(p);
@@ -84,6 +103,16 @@ impl Queues {
     }
 }
 
+/// xorshift64* (the deterministic mode's choices).
+fn next_random(state: &mut u64) -> u64 {
+    let mut x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+}
+
 struct RunQueue {
     q: Mutex<Queues>,
     /// Length, readable without the lock (for stealing and idle checks).
@@ -104,6 +133,9 @@ pub struct Schedulers {
     sleepers: AtomicU32,
     end: Mutex<Option<RunEnd>>,
     stopped: AtomicBool,
+    /// The deterministic mode's generator state (None: queues are FIFO).
+    seed: Mutex<Option<u64>>,
+    seeded: AtomicBool,
 }
 
 impl Schedulers {
@@ -118,7 +150,21 @@ impl Schedulers {
             sleepers: AtomicU32::new(0),
             end: Mutex::new(None),
             stopped: AtomicBool::new(false),
+            seed: Mutex::new(None),
+            seeded: AtomicBool::new(false),
         }
+    }
+
+    /// The deterministic mode (with one scheduler and a simulated clock, a run is a
+    /// function of its seed): every pick from a run queue is the seeded generator's choice.
+    pub fn set_seed(&self, seed: u64) {
+        // splitmix64 spreads nearby seeds apart; xorshift must not start from zero.
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        *self.seed.lock() = Some(if z == 0 { 1 } else { z });
+        self.seeded.store(true, SeqCst);
     }
 
     /// Scheduler threads the VM was made for (`+S`).
@@ -231,7 +277,15 @@ impl Schedulers {
             return None;
         }
         let mut q = rq.q.lock();
-        let p = q.pop()?;
+        let p = if self.seeded.load(core::sync::atomic::Ordering::Relaxed) {
+            let mut seed = self.seed.lock();
+            match seed.as_mut() {
+                Some(state) => q.pop_seeded(state)?,
+                None => q.pop()?,
+            }
+        } else {
+            q.pop()?
+        };
         if p.bound == 0 {
             rq.stealable.fetch_sub(1, SeqCst);
         }

@@ -99,6 +99,9 @@ pub enum ProcState {
     Waiting,
 }
 
+/// How many times an idle scheduler looks for new work before it sleeps.
+const IDLE_SPINS: u32 = 2000;
+
 /// Where [`Vm::with_process`] found a process.
 pub enum Rest<R> {
     /// Parked or queued: the closure's result.
@@ -692,6 +695,16 @@ impl Vm {
                     return Some(self.sched.finish(RunEnd::Idle, &*self.platform));
                 }
                 return None;
+            }
+        }
+        // Others are running: work often follows within microseconds (a reply, a spawn), and
+        // a sleep and wake-up costs two system calls, so watch the epoch a little first.
+        if self.sched.pending() > 0 {
+            for _ in 0..IDLE_SPINS {
+                if self.sched.epoch() != seen {
+                    return None;
+                }
+                core::hint::spin_loop();
             }
         }
         self.sched.sleep(me, &*self.platform, seen, timer);

@@ -93,7 +93,7 @@ enum Op {
 fn open(ctx: &Ctx, t: Term, op: Op) -> Result<TableRef, Exc> {
     let tr = table(ctx, t).ok_or(super::badarg())?;
     {
-        let g = tr.lock();
+        let g = tr.read();
         let me = ctx.proc.pid;
         let ok = match g.access {
             Access::Public => true,
@@ -202,7 +202,7 @@ fn objects_arg(t: Term, keypos: usize) -> Result<Vec<Term>, Exc> {
 
 fn insert_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     let objs = objects_arg(a[1], t.keypos)?;
     for o in objs {
         t.insert(o);
@@ -212,7 +212,7 @@ fn insert_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn insert_new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     let objs = objects_arg(a[1], t.keypos)?;
     if objs.iter().any(|&o| t.member(t.key_of(o))) {
         return Ok(am::FALSE);
@@ -225,7 +225,7 @@ fn insert_new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn lookup_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let found = tr.lock().lookup(a[1]);
+    let found = tr.read().lookup(a[1]);
     Ok(copy_out(ctx, &found))
 }
 
@@ -233,7 +233,7 @@ fn lookup_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let pos = a[2].as_small().filter(|&p| p >= 1).ok_or(super::badarg())? as usize;
     let (found, kind) = {
-        let t = tr.lock();
+        let t = tr.read();
         (t.lookup(a[1]), t.kind)
     };
     if found.is_empty() {
@@ -252,26 +252,26 @@ fn lookup_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn member_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let m = tr.lock().member(a[1]);
+    let m = tr.read().member(a[1]);
     Ok(atom::bool_atom(m))
 }
 
 fn delete_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let id = tr.lock().id;
+    let id = tr.read().id;
     ctx.vm.ets.remove(id);
     Ok(am::TRUE)
 }
 
 fn delete_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    tr.lock().delete_key(a[1]);
+    tr.write().delete_key(a[1]);
     Ok(am::TRUE)
 }
 
 fn delete_object_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     if !terms::tuple_elems(a[1]).is_some_and(|e| e.len() >= t.keypos) {
         return super::badarg_r();
     }
@@ -281,13 +281,13 @@ fn delete_object_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn internal_delete_all_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let n = tr.lock().clear();
+    let n = tr.write().clear();
     Ok(Term::small(n as i64))
 }
 
 fn take_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     let found = t.lookup(a[1]);
     let out = copy_out(ctx, &found);
     t.delete_key(a[1]);
@@ -304,7 +304,7 @@ fn key_or_end(ctx: &mut Ctx, k: Option<Term>) -> Term {
 fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let Some(i) = a[1].as_small().filter(|&i| i >= 0) else { return super::badarg_r() };
-    let r = tr.lock().slot(i as usize);
+    let r = tr.read().slot(i as usize);
     match r {
         Ok(Some(objs)) => Ok(copy_out(ctx, &objs)),
         Ok(None) => Ok(atom::atom("$end_of_table")),
@@ -314,14 +314,14 @@ fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn first_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let k = tr.lock().first();
+    let k = tr.read().first();
     Ok(key_or_end(ctx, k))
 }
 
 fn last_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let k = {
-        let t = tr.lock();
+        let t = tr.read();
         // Only ordered_set has a last; the others' last is their first (as ERTS).
         if t.kind == Kind::OrderedSet {
             t.last()
@@ -334,14 +334,14 @@ fn last_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn next_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let k = tr.lock().next(a[1]).map_err(|()| super::badarg())?;
+    let k = tr.read().next(a[1]).map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
 }
 
 fn prev_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let k = {
-        let t = tr.lock();
+        let t = tr.read();
         if t.kind == Kind::OrderedSet {
             t.prev(a[1])
         } else {
@@ -396,7 +396,7 @@ fn counter_op(ctx: &mut Ctx, elems: &mut [Term], keypos: usize, op: Term) -> Res
 
 fn update_counter(ctx: &mut Ctx, tab: Term, key: Term, ops: Term, default: Option<Term>) -> BifResult {
     let tr = open(ctx, tab, Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
         return super::badarg_r();
     }
@@ -442,7 +442,7 @@ fn update_counter_4(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn update_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
         return super::badarg_r();
     }
@@ -649,7 +649,7 @@ fn run_ms(ctx: &mut Ctx, ms: &Ms, obj: Term) -> Option<Term> {
 fn select(ctx: &mut Ctx, tab: Term, ms: Term, reverse: bool) -> Result<Vec<Term>, Exc> {
     let ms = parse_ms(ms).ok_or(super::badarg())?;
     let tr = open(ctx, tab, Op::Read)?;
-    let mut objs = tr.lock().objects();
+    let mut objs = tr.read().objects();
     if reverse {
         objs.reverse();
     }
@@ -742,7 +742,7 @@ fn match_object_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn select_count_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let ms = parse_ms(a[1]).ok_or(super::badarg())?;
     let tr = open(ctx, a[0], Op::Read)?;
-    let objs = tr.lock().objects();
+    let objs = tr.read().objects();
     let mut n = 0;
     for o in objs {
         if run_ms(ctx, &ms, o) == Some(am::TRUE) {
@@ -755,7 +755,7 @@ fn select_count_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn internal_select_delete_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let ms = parse_ms(a[1]).ok_or(super::badarg())?;
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     let objs = t.objects();
     let mut n = 0;
     for o in objs {
@@ -771,7 +771,7 @@ fn internal_select_delete_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn select_replace_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let ms = parse_ms(a[1]).ok_or(super::badarg())?;
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     let objs = t.objects();
     let mut n = 0;
     for o in objs {
@@ -895,7 +895,7 @@ fn info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return super::badarg_r();
     }
     let Some(tr) = table(ctx, a[0]) else { return Ok(am::UNDEFINED) };
-    let t = tr.lock();
+    let t = tr.read();
     let mut out = Vec::new();
     for item in INFO_ITEMS {
         let v = info_item(ctx, &t, item).unwrap_or(am::UNDEFINED);
@@ -910,7 +910,7 @@ fn info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return super::badarg_r();
     }
     let Some(tr) = table(ctx, a[0]) else { return Ok(am::UNDEFINED) };
-    let t = tr.lock();
+    let t = tr.read();
     info_item(ctx, &t, atom::name(a[1])).ok_or(super::badarg())
 }
 
@@ -929,7 +929,7 @@ fn rename_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return super::badarg_r();
     }
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.lock();
+    let mut t = tr.write();
     if t.named && !ctx.vm.ets.rename(t.id, t.name, a[1]) {
         return super::badarg_r();
     }
@@ -942,7 +942,7 @@ fn give_away_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = table(ctx, a[0]).ok_or(super::badarg())?;
     let me = ctx.proc.pid;
     let tid = {
-        let mut t = tr.lock();
+        let mut t = tr.write();
         if t.owner != me || to == me || !ctx.vm.is_alive(to) {
             return super::badarg_r();
         }
@@ -962,7 +962,7 @@ fn give_away_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn setopts_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = table(ctx, a[0]).ok_or(super::badarg())?;
     let opts = if terms::tuple_elems(a[1]).is_some() { alloc::vec![a[1]] } else { terms::list_to_vec(a[1]).ok_or(super::badarg())? };
-    let mut t = tr.lock();
+    let mut t = tr.write();
     if t.owner != ctx.proc.pid {
         return super::badarg_r();
     }
@@ -1000,7 +1000,7 @@ fn internal_request_all_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
     let mut tabs = Vec::new();
     for id in ctx.vm.ets.all_ids() {
         let named = ctx.vm.ets.by_id(id).map(|t| {
-            let g = t.lock();
+            let g = t.read();
             (g.named, g.name)
         });
         match named {
@@ -1018,7 +1018,7 @@ fn internal_request_all_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
 /// A process ended: its tables go to their heirs, or are deleted.
 pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
     for tr in vm.ets.owned_by(pid) {
-        let mut t = tr.lock();
+        let mut t = tr.write();
         let heir = t.heir.as_ref().map(|(p, d)| (*p, d.term));
         match heir {
             Some((h, data)) if h != pid && vm.is_alive(h) => {

@@ -41,7 +41,7 @@ fn sizes(ctx: &mut Ctx) -> [usize; 9] {
         .all_ids()
         .into_iter()
         .filter_map(|id| vm.ets.by_id(id))
-        .map(|t| t.lock().memory_words() * 8)
+        .map(|t| t.read().memory_words() * 8)
         .sum();
     // An atom costs its entry and its name; names average well under 16 bytes.
     let atom_used = atom::count() * (16 + 16);
