@@ -121,6 +121,8 @@ struct RunQueue {
     asleep: AtomicBool,
     /// Queued processes not bound to this scheduler (others may steal them).
     stealable: AtomicUsize,
+    /// Its scheduler is running a process (`statistics(active_tasks)`).
+    busy: AtomicBool,
 }
 
 pub struct Schedulers {
@@ -142,7 +144,7 @@ impl Schedulers {
     pub fn new(n: usize) -> Schedulers {
         let n = n.max(1);
         Schedulers {
-            queues: (0..n).map(|_| RunQueue { q: Mutex::new(Queues::default()), len: AtomicUsize::new(0), asleep: AtomicBool::new(false), stealable: AtomicUsize::new(0) }).collect(),
+            queues: (0..n).map(|_| RunQueue { q: Mutex::new(Queues::default()), len: AtomicUsize::new(0), asleep: AtomicBool::new(false), stealable: AtomicUsize::new(0), busy: AtomicBool::new(false) }).collect(),
             online: AtomicU32::new(n as u32),
             blocked: AtomicBool::new(false),
             pending: AtomicUsize::new(0),
@@ -330,6 +332,16 @@ impl Schedulers {
     /// Per-scheduler queue lengths (`statistics(run_queue_lengths)`).
     pub fn queue_lengths(&self) -> Vec<usize> {
         self.queues.iter().map(|rq| rq.len.load(SeqCst)).collect()
+    }
+
+    /// Per-scheduler processes queued or running (`statistics(active_tasks)`).
+    pub fn active_tasks(&self) -> Vec<usize> {
+        self.queues.iter().map(|rq| rq.len.load(SeqCst) + rq.busy.load(SeqCst) as usize).collect()
+    }
+
+    /// Scheduler `me` starts (true) or ends (false) a slice.
+    pub fn set_busy(&self, me: usize, busy: bool) {
+        self.queues[me].busy.store(busy, core::sync::atomic::Ordering::Relaxed);
     }
 
     pub fn epoch(&self) -> u32 {

@@ -584,13 +584,15 @@ impl Vm {
             }
             table.by_id.insert(id, t);
         }
-        {
+        let earlier = {
             let mut timers = self.timers.lock();
             timers.push(Reverse((deadline, id)));
-            self.next_deadline.fetch_min(deadline, Ordering::SeqCst);
+            self.next_deadline.fetch_min(deadline, Ordering::SeqCst) > deadline
+        };
+        // An idle scheduler may be sleeping towards a later deadline (or none).
+        if earlier {
+            self.sched.bump(&*self.platform);
         }
-        // An idle scheduler may be sleeping towards a later deadline.
-        self.sched.bump(&*self.platform);
         id
     }
 
@@ -654,7 +656,9 @@ impl Vm {
                 self.sched.done();
                 continue;
             }
+            self.sched.set_busy(me, true);
             let mut outcome = interp::run_slice(self, &mut p, &mut x, &mut fr);
+            self.sched.set_busy(me, false);
             if let Some(total) = p.max_heap_reached.take() {
                 self.report_max_heap(&p, total);
             }

@@ -562,11 +562,28 @@ fn statistics_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             terms::tuple(ctx.heap(), &[i, o])
         }
         "context_switches" => terms::tuple(ctx.heap(), &[zero, zero]),
-        "run_queue" | "total_run_queue_lengths" | "total_run_queue_lengths_all" | "total_active_tasks"
-        | "total_active_tasks_all" => zero,
-        // One normal run queue, then the dirty CPU (and, for _all, dirty I/O) queues.
-        "run_queue_lengths" | "active_tasks" => terms::list(ctx.heap(), &[zero, zero]),
-        "run_queue_lengths_all" | "active_tasks_all" => terms::list(ctx.heap(), &[zero, zero, zero]),
+        // The schedulers' run queues, then the (empty) dirty CPU and, for _all, dirty I/O ones.
+        "run_queue" | "total_run_queue_lengths" | "total_run_queue_lengths_all" => {
+            Term::small(ctx.vm.sched.queued() as i64)
+        }
+        "total_active_tasks" | "total_active_tasks_all" => {
+            Term::small(ctx.vm.sched.active_tasks().iter().sum::<usize>() as i64)
+        }
+        "run_queue_lengths" | "active_tasks" | "run_queue_lengths_all" | "active_tasks_all" => {
+            let mut v: Vec<Term> = if name.starts_with("active") {
+                ctx.vm.sched.active_tasks()
+            } else {
+                ctx.vm.sched.queue_lengths()
+            }
+            .into_iter()
+            .map(|n| Term::small(n as i64))
+            .collect();
+            v.push(zero);
+            if name.ends_with("_all") {
+                v.push(zero);
+            }
+            terms::list(ctx.heap(), &v)
+        }
         "scheduler_wall_time" | "scheduler_wall_time_all" | "microstate_accounting" => am::UNDEFINED,
         _ => return badarg_r(),
     };

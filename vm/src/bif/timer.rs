@@ -45,9 +45,14 @@ fn start(ctx: &mut Ctx, time: Term, dest: Term, msg: Term, abs: bool, wrap: bool
     let id = ctx.vm.make_ref_id();
     let r = terms::reference(ctx.heap(), id);
     let payload = if wrap { terms::tuple(ctx.heap(), &[atom::atom("timeout"), r, msg]) } else { msg };
-    let (m, f) = copy_to_fragment(payload);
+    let (m, f) = if payload.is_immediate() {
+        (payload, None)
+    } else {
+        let (m, f) = copy_to_fragment(payload);
+        (m, Some(f))
+    };
     let deadline = ctx.vm.now_ns().saturating_add(delay_ms.max(0) as u64 * 1_000_000);
-    ctx.vm.arm(deadline, Timer::Send { dest, msg: m, frag: Some(f), ref_id: id, deadline });
+    ctx.vm.arm(deadline, Timer::Send { dest, msg: m, frag: f, ref_id: id, deadline });
     Ok(r)
 }
 
