@@ -75,6 +75,11 @@ main() ->
     wait_dead(Dead),
     D(E(fun() -> group_leader(self(), Dead) end)),
     exit(G, kill),
+    %% ets:all/0 gathers an answer from every scheduler.
+    Tab = ets:new(c_smp_tab, []),
+    D({ets_all, lists:member(Tab, ets:all())}),
+    ets:delete(Tab),
+    D({ets_all_after_delete, lists:member(Tab, ets:all())}),
     %% yield/0.
     D(erlang:yield()),
     %% write_concurrency counters added from every scheduler.

@@ -319,6 +319,11 @@ impl Schedulers {
         None
     }
 
+    /// Whether scheduler `i` sleeps (or has no thread taking work: offline or blocked).
+    pub fn is_asleep(&self, i: usize) -> bool {
+        i >= self.running() || self.queues.get(i).is_some_and(|rq| rq.asleep.load(SeqCst))
+    }
+
     /// Whether scheduler `me` may find work in the queues now.
     pub fn pop_possible(&self, me: usize) -> bool {
         me < self.running() && (self.queues[me].len.load(SeqCst) > 0 || self.victim(me).is_some())

@@ -458,6 +458,14 @@ impl Vm {
     /// process answers it (an exit signal or 'DOWN' with reason `noproc`, a refusal), so a
     /// process that dies between a caller's check and its signal loses nothing.
     pub fn send_signal(&self, to: Term, s: Signal) -> bool {
+        self.send_signal_hinted(to, s, None)
+    }
+
+    /// [`Vm::send_signal`] from a process running on scheduler `from`: a receiver it wakes
+    /// whose own scheduler sleeps joins `from`'s queue instead (it runs when the sender's
+    /// slice ends, with no wake-up of a sleeping thread; a pair of processes talking to each
+    /// other stays on one scheduler, as ERTS's run-queue balancing keeps them).
+    pub fn send_signal_hinted(&self, to: Term, s: Signal, from: Option<u32>) -> bool {
         let Some(sh) = self.shared(to) else {
             if to.is_local_pid() {
                 self.answer_for_exited(to, s, am::NOPROC);
@@ -465,7 +473,14 @@ impl Vm {
             return false;
         };
         match sh.deliver(s) {
-            Ok(Some(body)) => self.enqueue(body),
+            Ok(Some(mut body)) => {
+                if let Some(f) = from {
+                    if body.sched != f && self.sched.is_asleep(body.sched as usize) {
+                        body.sched = f;
+                    }
+                }
+                self.enqueue(body)
+            }
             Ok(None) => {}
             // It is exiting: a link or monitor it will never handle is answered now.
             Err(s) => self.answer_for_exited(to, s, am::NOPROC),
@@ -475,13 +490,19 @@ impl Vm {
 
     /// Sends a copy of `msg` to `to` (a pid). Returns false if there is no such process.
     pub fn send_message(&self, to: Term, msg: Term) -> bool {
+        self.send_message_from(None, to, msg)
+    }
+
+    /// [`Vm::send_message`] by a process running on scheduler `from` (see
+    /// [`Vm::send_signal_hinted`]).
+    pub fn send_message_from(&self, from: Option<u32>, to: Term, msg: Term) -> bool {
         let s = if msg.is_immediate() {
             Signal::Message(msg, None)
         } else {
             let (t, f) = copy_to_fragment(msg);
             Signal::Message(t, Some(f))
         };
-        self.send_signal(to, s)
+        self.send_signal_hinted(to, s, from)
     }
 
     pub fn register(&self, name: Term, pid: Term) -> bool {

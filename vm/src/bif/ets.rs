@@ -1012,6 +1012,12 @@ fn internal_request_all_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
     let l = terms::list(ctx.heap(), &tabs);
     let msg = terms::tuple(ctx.heap(), &[r, l]);
     ctx.vm.send_message(ctx.proc.pid, msg);
+    // ets:all/0 waits for one answer per scheduler (each lists the tables in its part of
+    // ERTS's table registry): the others have none to add.
+    let empty = terms::tuple(ctx.heap(), &[r, Term::NIL]);
+    for _ in 1..ctx.vm.sched.count() {
+        ctx.vm.send_message(ctx.proc.pid, empty);
+    }
     Ok(r)
 }
 

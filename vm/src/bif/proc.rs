@@ -315,7 +315,7 @@ pub fn send(ctx: &mut Ctx, to: Term, msg: Term) -> BifResult {
     } else {
         return super::badarg_r();
     };
-    ctx.vm.send_message(pid, msg);
+    ctx.vm.send_message_from(Some(ctx.proc.sched), pid, msg);
     Ok(msg)
 }
 
