@@ -100,7 +100,7 @@ pub enum ProcState {
 }
 
 /// How many times an idle scheduler looks for new work before it sleeps.
-const IDLE_SPINS: u32 = 2000;
+const IDLE_SPINS: u32 = 100;
 
 /// Where [`Vm::with_process`] found a process.
 pub enum Rest<R> {
