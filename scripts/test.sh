@@ -8,7 +8,8 @@ cargo build --release --workspace
 cargo test --release --workspace
 if [ -f conformance/src/bin/conformance.rs ]; then
   # With two schedulers (whatever the machine has), as erl on this machine.
-  ERL_FLAGS="+S 2" cargo run --release -q -p beamos-conformance --bin conformance -- --vm target/release/beamos
+  # c_smp_stress alone takes 20-30 s: the limit leaves room for a loaded machine.
+  ERL_FLAGS="+S 2" cargo run --release -q -p beamos-conformance --bin conformance -- --vm target/release/beamos --timeout 240
   # Again on one scheduler, with the collector's heap invariant checks on around every
   # collection (verification is linear in the heap, so the modules with the largest heaps are
   # left out of this pass).

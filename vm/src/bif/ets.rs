@@ -225,17 +225,18 @@ fn insert_new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn lookup_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let found = tr.read().lookup(a[1]);
+    // The objects are copied out under the lock: another scheduler may delete them (and free
+    // their storage) as soon as it is released.
+    let t = tr.read();
+    let found = t.lookup(a[1]);
     Ok(copy_out(ctx, &found))
 }
 
 fn lookup_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let pos = a[2].as_small().filter(|&p| p >= 1).ok_or(super::badarg())? as usize;
-    let (found, kind) = {
-        let t = tr.read();
-        (t.lookup(a[1]), t.kind)
-    };
+    let t = tr.read();
+    let (found, kind) = (t.lookup(a[1]), t.kind);
     if found.is_empty() {
         return super::badarg_r();
     }
@@ -304,7 +305,8 @@ fn key_or_end(ctx: &mut Ctx, k: Option<Term>) -> Term {
 fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let Some(i) = a[1].as_small().filter(|&i| i >= 0) else { return super::badarg_r() };
-    let r = tr.read().slot(i as usize);
+    let t = tr.read();
+    let r = t.slot(i as usize);
     match r {
         Ok(Some(objs)) => Ok(copy_out(ctx, &objs)),
         Ok(None) => Ok(atom::atom("$end_of_table")),
@@ -314,41 +316,30 @@ fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn first_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let k = tr.read().first();
+    let t = tr.read();
+    let k = t.first();
     Ok(key_or_end(ctx, k))
 }
 
 fn last_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let k = {
-        let t = tr.read();
-        // Only ordered_set has a last; the others' last is their first (as ERTS).
-        if t.kind == Kind::OrderedSet {
-            t.last()
-        } else {
-            t.first()
-        }
-    };
+    let t = tr.read();
+    // Only ordered_set has a last; the others' last is their first (as ERTS).
+    let k = if t.kind == Kind::OrderedSet { t.last() } else { t.first() };
     Ok(key_or_end(ctx, k))
 }
 
 fn next_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let k = tr.read().next(a[1]).map_err(|()| super::badarg())?;
+    let t = tr.read();
+    let k = t.next(a[1]).map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
 }
 
 fn prev_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
-    let k = {
-        let t = tr.read();
-        if t.kind == Kind::OrderedSet {
-            t.prev(a[1])
-        } else {
-            t.next(a[1])
-        }
-    }
-    .map_err(|()| super::badarg())?;
+    let t = tr.read();
+    let k = if t.kind == Kind::OrderedSet { t.prev(a[1]) } else { t.next(a[1]) }.map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
 }
 
@@ -649,7 +640,8 @@ fn run_ms(ctx: &mut Ctx, ms: &Ms, obj: Term) -> Option<Term> {
 fn select(ctx: &mut Ctx, tab: Term, ms: Term, reverse: bool) -> Result<Vec<Term>, Exc> {
     let ms = parse_ms(ms).ok_or(super::badarg())?;
     let tr = open(ctx, tab, Op::Read)?;
-    let mut objs = tr.read().objects();
+    let t = tr.read();
+    let mut objs = t.objects();
     if reverse {
         objs.reverse();
     }
@@ -742,7 +734,8 @@ fn match_object_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn select_count_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let ms = parse_ms(a[1]).ok_or(super::badarg())?;
     let tr = open(ctx, a[0], Op::Read)?;
-    let objs = tr.read().objects();
+    let t = tr.read();
+    let objs = t.objects();
     let mut n = 0;
     for o in objs {
         if run_ms(ctx, &ms, o) == Some(am::TRUE) {
