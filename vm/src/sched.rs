@@ -20,7 +20,7 @@
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering::SeqCst};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
 
 use spin::Mutex;
 
@@ -125,6 +125,18 @@ struct RunQueue {
     busy: AtomicBool,
 }
 
+impl RunQueue {
+    /// Takes the process `pick` chooses, keeping the lock-free counts right.
+    fn take(&self, pick: impl FnOnce(&mut Queues) -> Option<Box<Process>>) -> Option<Box<Process>> {
+        let p = pick(&mut self.q.lock())?;
+        if p.bound == 0 {
+            self.stealable.fetch_sub(1, SeqCst);
+        }
+        self.len.fetch_sub(1, SeqCst);
+        Some(p)
+    }
+}
+
 pub struct Schedulers {
     queues: Box<[RunQueue]>,
     online: AtomicU32,
@@ -135,9 +147,9 @@ pub struct Schedulers {
     sleepers: AtomicU32,
     end: Mutex<Option<RunEnd>>,
     stopped: AtomicBool,
-    /// The deterministic mode's generator state (None: queues are FIFO).
-    seed: Mutex<Option<u64>>,
-    seeded: AtomicBool,
+    /// The deterministic mode's generator state (0: none, queues are FIFO). It has one
+    /// scheduler, so the state is read and advanced under that queue's lock only.
+    seed: AtomicU64,
 }
 
 impl Schedulers {
@@ -152,8 +164,7 @@ impl Schedulers {
             sleepers: AtomicU32::new(0),
             end: Mutex::new(None),
             stopped: AtomicBool::new(false),
-            seed: Mutex::new(None),
-            seeded: AtomicBool::new(false),
+            seed: AtomicU64::new(0),
         }
     }
 
@@ -165,8 +176,7 @@ impl Schedulers {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^= z >> 31;
-        *self.seed.lock() = Some(if z == 0 { 1 } else { z });
-        self.seeded.store(true, SeqCst);
+        self.seed.store(if z == 0 { 1 } else { z }, SeqCst);
     }
 
     /// Scheduler threads the VM was made for (`+S`).
@@ -248,16 +258,7 @@ impl Schedulers {
             return Some(p);
         }
         let victim = self.victim(me)?;
-        let rq = &self.queues[victim];
-        let mut p = {
-            let mut q = rq.q.lock();
-            let p = q.steal()?;
-            rq.stealable.fetch_sub(1, SeqCst);
-            rq.len.fetch_sub(1, SeqCst);
-            p
-        };
-        p.sched = me as u32;
-        Some(p)
+        self.queues[victim].take(Queues::steal)
     }
 
     /// The queue scheduler `me` may steal from: the fullest with work to spare (more than
@@ -278,21 +279,14 @@ impl Schedulers {
         if rq.len.load(SeqCst) == 0 {
             return None;
         }
-        let mut q = rq.q.lock();
-        let p = if self.seeded.load(core::sync::atomic::Ordering::Relaxed) {
-            let mut seed = self.seed.lock();
-            match seed.as_mut() {
-                Some(state) => q.pop_seeded(state)?,
-                None => q.pop()?,
+        rq.take(|q| match self.seed.load(Relaxed) {
+            0 => q.pop(),
+            mut state => {
+                let p = q.pop_seeded(&mut state);
+                self.seed.store(state, Relaxed);
+                p
             }
-        } else {
-            q.pop()?
-        };
-        if p.bound == 0 {
-            rq.stealable.fetch_sub(1, SeqCst);
-        }
-        rq.len.fetch_sub(1, SeqCst);
-        Some(p)
+        })
     }
 
     /// The process a scheduler took has been put back (queued again, parked or gone).
