@@ -652,17 +652,17 @@ impl Vm {
     pub fn run_scheduler(&self, me: usize) -> RunEnd {
         let mut x = vec![Term::NIL; interp::X_REGS].into_boxed_slice();
         let mut fr = Box::new([0.0f64; interp::F_REGS]);
-        let end = loop {
+        loop {
             if let Some(e) = self.sched.ended() {
-                break e;
+                return e;
             }
             if let Some(s) = self.halted() {
-                break self.sched.finish(RunEnd::Halt(s), &*self.platform);
+                return self.sched.finish(RunEnd::Halt(s), &*self.platform);
             }
             self.fire_timers();
             let Some(mut p) = self.sched.pop(me) else {
                 if let Some(e) = self.idle(me) {
-                    break e;
+                    return e;
                 }
                 continue;
             };
@@ -698,8 +698,7 @@ impl Vm {
                 }
             }
             self.sched.done();
-        };
-        end
+        }
     }
 
     /// Nothing for scheduler `me` to run: sleep until there is, or end the run when nothing
