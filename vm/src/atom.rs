@@ -80,7 +80,7 @@ predefined_atoms! {
     BADARG = "badarg", BADARITH = "badarith", BADMATCH = "badmatch", CASE_CLAUSE = "case_clause",
     FUNCTION_CLAUSE = "function_clause", IF_CLAUSE = "if_clause", TRY_CLAUSE = "try_clause",
     BADFUN = "badfun", BADARITY = "badarity", UNDEF = "undef", BADKEY = "badkey", BADMAP = "badmap",
-    BADRECORD = "badrecord", SYSTEM_LIMIT = "system_limit", NOCATCH = "nocatch", TIMEOUT_VALUE = "timeout_value",
+    BADRECORD = "badrecord", SYSTEM_LIMIT = "system_limit", NOCATCH = "nocatch", TIMEOUT_VALUE = "timeout_value", TIMEOUT = "timeout",
     ERLANG = "erlang", EXIT_UPPER = "EXIT", DOWN = "DOWN", PROCESS = "process", INFINITY = "infinity",
     FILE = "file", LINE = "line", MODULE = "module", EXPORTS = "exports", ATTRIBUTES = "attributes",
     COMPILE = "compile", MD5 = "md5", FUNCTIONS = "functions", NATIVE = "native", NIFS = "nifs",

@@ -28,6 +28,7 @@ pub mod re;
 pub mod resource;
 pub mod sched;
 pub mod terms;
+pub mod timers;
 pub mod vm;
 
 pub use beamos_gc::Term;

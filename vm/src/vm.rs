@@ -16,13 +16,12 @@
 //! `crate::sched` for the run queues and how the threads agree that the run is over).
 
 use alloc::boxed::Box;
-use alloc::collections::{BinaryHeap, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
-use core::cmp::Reverse;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use beamos_gc::collect::copy_to_fragment;
@@ -40,30 +39,7 @@ use crate::platform::Platform;
 use crate::process::{ProcShared, Process, Signal};
 use crate::terms;
 
-/// A pending timer.
-pub enum Timer {
-    /// The `after` of a receive in process `pid`; stale when the sequence moved on.
-    Receive { pid: u64, seq: u64 },
-    /// erlang:send_after / start_timer: `msg` goes to `dest` (pid or registered name).
-    Send { dest: Term, msg: Term, frag: Option<beamos_gc::heap::Fragment>, ref_id: u128, deadline: u64 },
-}
-
-/// Pending timers by id, and message timers by their reference's id (for cancel_timer).
-#[derive(Default)]
-struct TimerTable {
-    by_id: HashMap<u64, Timer>,
-    by_ref: HashMap<u128, u64>,
-}
-
-impl TimerTable {
-    fn remove(&mut self, id: u64) -> Option<Timer> {
-        let t = self.by_id.remove(&id)?;
-        if let Timer::Send { ref_id, .. } = &t {
-            self.by_ref.remove(ref_id);
-        }
-        Some(t)
-    }
-}
+pub use crate::timers::Timer;
 
 /// A hibernated process's code, its stack being `[cp = normal exit, Args, F, M]` (y0 = M):
 /// `0: loop_rec 6 x3; 1-3: move y0..y2 to x0..x2; 4: deallocate 3; 5: call_ext_only apply/3;
@@ -143,16 +119,11 @@ pub struct Vm {
     /// Active process aliases: reference id → owner's process id.
     aliases: Mutex<HashMap<u128, u64>>,
     pub sched: crate::sched::Schedulers,
-    /// (deadline, timer id), earliest first; the timer itself is in `timer_table`.
-    timers: Mutex<BinaryHeap<Reverse<(u64, u64)>>>,
-    /// The earliest deadline in `timers` (u64::MAX: none), read without the lock before
-    /// every slice; written under the `timers` lock.
-    next_deadline: AtomicU64,
+    /// A timer wheel per scheduler.
+    timers: crate::timers::Timers,
     /// Held while a module is found and loaded on first call, so two schedulers calling an
     /// unloaded module at once load it once.
     loading: Mutex<()>,
-    timer_table: Mutex<TimerTable>,
-    next_timer: AtomicU64,
     next_pid: AtomicU64,
     next_ref: AtomicU64,
     next_unique: AtomicU64,
@@ -213,11 +184,8 @@ impl Vm {
             aliases: Mutex::new(HashMap::new()),
             debug: Default::default(),
             sched: crate::sched::Schedulers::new(1),
-            timers: Mutex::new(BinaryHeap::new()),
-            next_deadline: AtomicU64::new(u64::MAX),
+            timers: crate::timers::Timers::new(1),
             loading: Mutex::new(()),
-            timer_table: Mutex::new(TimerTable::default()),
-            next_timer: AtomicU64::new(1),
             next_pid: AtomicU64::new(0),
             next_ref: AtomicU64::new(1),
             next_unique: AtomicU64::new(1),
@@ -391,6 +359,8 @@ impl Vm {
         let fresh = crate::sched::Schedulers::new(n);
         self.flags.set_scheduler_count(fresh.count());
         let old = core::mem::replace(&mut self.sched, fresh);
+        let timers = core::mem::replace(&mut self.timers, crate::timers::Timers::new(1));
+        self.timers = timers.resized(n);
         for i in 0..old.count() {
             while let Some(mut p) = old.pop(i) {
                 p.sched = 0;
@@ -577,59 +547,37 @@ impl Vm {
         self.platform.monotonic_ns()
     }
 
-    /// Arms a receive timer for process `pid`; returns its id.
-    pub fn add_timer(&self, deadline: u64, pid: u64, seq: u64) -> u64 {
-        self.arm(deadline, Timer::Receive { pid, seq })
-    }
-
-    /// Drops a receive timer whose receive took a message. Its heap entry stays until its
-    /// deadline (or until stale entries outnumber live timers, when the heap is rebuilt), so
-    /// a loop of `receive ... after` that never times out does not grow the heap.
-    pub fn drop_receive_timer(&self, id: u64) {
-        let mut timers = self.timers.lock();
-        let mut table = self.timer_table.lock();
-        table.remove(id);
-        if timers.len() > 2 * table.by_id.len() + 1024 {
-            timers.retain(|Reverse((_, id))| table.by_id.contains_key(id));
-            self.next_deadline.store(timers.peek().map_or(u64::MAX, |Reverse((d, _))| *d), Ordering::SeqCst);
-        }
-    }
-
-    /// Arms a timer; returns its id.
-    pub fn arm(&self, deadline: u64, t: Timer) -> u64 {
-        let id = self.next_timer.fetch_add(1, Ordering::Relaxed);
-        {
-            let mut table = self.timer_table.lock();
-            if let Timer::Send { ref_id, .. } = &t {
-                table.by_ref.insert(*ref_id, id);
-            }
-            table.by_id.insert(id, t);
-        }
-        let earlier = {
-            let mut timers = self.timers.lock();
-            timers.push(Reverse((deadline, id)));
-            self.next_deadline.fetch_min(deadline, Ordering::SeqCst) > deadline
-        };
-        // An idle scheduler may be sleeping towards a later deadline (or none).
+    /// Arms a receive timer for process `pid`, in the wheel of scheduler `sched`; returns
+    /// its id.
+    pub fn add_timer(&self, sched: u32, deadline: u64, pid: u64, seq: u64) -> u64 {
+        let (id, earlier) = self.timers.arm(sched as usize, self.now_ns(), deadline, Timer::Receive { pid, seq }, 0);
         if earlier {
+            // An idle scheduler may be sleeping towards a later deadline (or none).
             self.sched.bump(&*self.platform);
         }
         id
     }
 
+    /// Drops process `pid`'s receive timer `id`, whose receive took a message.
+    pub fn drop_receive_timer(&self, id: u64, pid: u64) {
+        self.timers.drop_receive(id, pid);
+    }
+
+    /// A new message timer reference, for a timer in the wheel of scheduler `sched`.
+    pub fn timer_ref(&self, sched: u32) -> u128 {
+        self.timers.new_ref(sched as usize)
+    }
+
+    /// Arms the message timer (send_after, start_timer) `ref_id` names.
+    pub fn arm_message(&self, ref_id: u128, deadline: u64, dest: Term, msg: Term, frag: Option<beamos_gc::heap::Fragment>) {
+        if self.timers.arm_ref(ref_id, self.now_ns(), deadline, Timer::Send { dest, msg, frag }) {
+            self.sched.bump(&*self.platform);
+        }
+    }
+
     /// Cancels a message timer by its reference id; returns the nanoseconds that were left.
     pub fn cancel_timer(&self, ref_id: u128, read_only: bool) -> Option<u64> {
-        let now = self.now_ns();
-        let mut table = self.timer_table.lock();
-        let id = *table.by_ref.get(&ref_id)?;
-        let deadline = match table.by_id.get(&id)? {
-            Timer::Send { deadline, .. } => *deadline,
-            Timer::Receive { .. } => return None,
-        };
-        if !read_only {
-            table.remove(id);
-        }
-        Some(deadline.saturating_sub(now))
+        self.timers.cancel(ref_id, self.now_ns(), read_only)
     }
 
     pub fn halt(&self, status: i32) {
@@ -709,7 +657,7 @@ impl Vm {
         if self.sched.pop_possible(me) {
             return None;
         }
-        let next = self.next_deadline.load(Ordering::SeqCst);
+        let next = self.timers.next_deadline();
         let timer = (next != u64::MAX).then_some(next);
         if self.sched.pending() == 0 {
             let only_system = self.procs.read().len() as u64 <= self.system_procs.load(Ordering::SeqCst);
@@ -780,7 +728,7 @@ impl Vm {
     /// Fires due timers (any scheduler, before each slice; the clock is read only when a
     /// timer is due soon enough to be worth a look).
     fn fire_timers(&self) {
-        let next = self.next_deadline.load(Ordering::SeqCst);
+        let next = self.timers.next_deadline();
         if next == u64::MAX {
             return;
         }
@@ -788,35 +736,21 @@ impl Vm {
         if next > now {
             return;
         }
-        // A timer taken off the heap and not yet delivered is work in flight.
+        // Timers taken off their wheels and not yet delivered are work in flight.
         self.sched.hold();
-        loop {
-            let due = {
-                let mut timers = self.timers.lock();
-                match timers.peek().copied() {
-                    Some(Reverse((deadline, id))) if deadline <= now => {
-                        timers.pop();
-                        Some(id)
-                    }
-                    top => {
-                        self.next_deadline.store(top.map_or(u64::MAX, |Reverse((d, _))| d), Ordering::SeqCst);
-                        None
-                    }
-                }
-            };
-            let Some(id) = due else { break };
-            let timer = self.timer_table.lock().remove(id);
+        let mut due = Vec::new();
+        self.timers.take_due(now, &mut due);
+        for timer in due {
             match timer {
-                Some(Timer::Receive { pid, seq }) => {
+                Timer::Receive { pid, seq } => {
                     self.send_signal(Term::pid(pid), Signal::Timeout { seq });
                 }
-                Some(Timer::Send { dest, msg, frag, .. }) => {
+                Timer::Send { dest, msg, frag } => {
                     let to = if dest.is_atom() { self.whereis(dest) } else { Some(dest) };
                     if let Some(to) = to {
                         self.send_signal(to, Signal::Message(msg, frag));
                     }
                 }
-                None => {} // cancelled
             }
         }
         self.sched.done();

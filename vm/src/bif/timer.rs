@@ -6,7 +6,6 @@ use beamos_gc::Term;
 use super::{bif, BifEntry, BifResult, Ctx};
 use crate::atom::{self, am};
 use crate::terms;
-use crate::vm::Timer;
 
 pub const BIFS: &[BifEntry] = &[
     bif("erlang", "send_after", 3, send_after_3),
@@ -42,17 +41,18 @@ fn start(ctx: &mut Ctx, time: Term, dest: Term, msg: Term, abs: bool, wrap: bool
     if (!abs && t < 0) || t > (1 << 40) || !(dest.is_local_pid() || dest.is_atom()) {
         return super::badarg_r();
     }
-    let id = ctx.vm.make_ref_id();
+    let deadline = ctx.vm.now_ns().saturating_add(delay_ms.max(0) as u64 * 1_000_000);
+    // The reference names the timer's wheel and its serial there.
+    let id = ctx.vm.timer_ref(ctx.proc.sched);
     let r = terms::reference(ctx.heap(), id);
-    let payload = if wrap { terms::tuple(ctx.heap(), &[atom::atom("timeout"), r, msg]) } else { msg };
+    let payload = if wrap { terms::tuple(ctx.heap(), &[am::TIMEOUT, r, msg]) } else { msg };
     let (m, f) = if payload.is_immediate() {
         (payload, None)
     } else {
         let (m, f) = copy_to_fragment(payload);
         (m, Some(f))
     };
-    let deadline = ctx.vm.now_ns().saturating_add(delay_ms.max(0) as u64 * 1_000_000);
-    ctx.vm.arm(deadline, Timer::Send { dest, msg: m, frag: f, ref_id: id, deadline });
+    ctx.vm.arm_message(id, deadline, dest, m, f);
     Ok(r)
 }
 

@@ -144,7 +144,7 @@ pub fn remove(vm: &Vm, p: &mut Process) {
     p.timer_deadline = None;
     p.timed_out = false;
     if let Some(id) = p.timer_id.take() {
-        vm.drop_receive_timer(id);
+        vm.drop_receive_timer(id, p.id);
     }
 }
 
@@ -266,7 +266,7 @@ pub fn wait_timeout(vm: &Vm, p: &mut Process, x: &mut [Term], t: Term, target: *
             let deadline = vm.now_ns().saturating_add(ms.saturating_mul(1_000_000));
             p.timer_seq += 1;
             p.timer_deadline = Some(deadline);
-            p.timer_id = Some(vm.add_timer(deadline, p.id, p.timer_seq));
+            p.timer_id = Some(vm.add_timer(p.sched, deadline, p.id, p.timer_seq));
         }
     }
     p.ip = target;
