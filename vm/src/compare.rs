@@ -468,7 +468,31 @@ fn cmp_funs(a: Term, b: Term, work: &mut Vec<Work>) -> Ordering {
 /// `=:=`
 #[inline]
 pub fn eq_exact(a: Term, b: Term) -> bool {
-    a == b || (!a.is_immediate() && !b.is_immediate() && compare(a, b, Mode::Exact) == Ordering::Equal)
+    if a == b {
+        return true;
+    }
+    if a.is_immediate() || b.is_immediate() {
+        return false;
+    }
+    // Tuples of immediates (the common ETS key) compare word by word.
+    if let (Some(x), Some(y)) = (terms::tuple_elems(a), terms::tuple_elems(b)) {
+        if x.len() != y.len() {
+            return false;
+        }
+        let mut flat = true;
+        for (&p, &q) in x.iter().zip(y) {
+            if p != q {
+                if p.is_immediate() && q.is_immediate() {
+                    return false;
+                }
+                flat = false;
+            }
+        }
+        if flat {
+            return true;
+        }
+    }
+    compare(a, b, Mode::Exact) == Ordering::Equal
 }
 
 /// `==`

@@ -10,11 +10,13 @@
 //! are interpreted by [`MatchSpec`]: patterns with `'_'` and `'$N'` variables, guards and
 //! bodies whose function calls are the VM's own BIFs.
 
+use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 use core::hash::{BuildHasher, Hash, Hasher};
+use core::sync::atomic::{AtomicUsize, Ordering as AtOrd};
 
 use beamos_gc::collect::copy_to_fragment;
 use beamos_gc::heap::Fragment;
@@ -48,7 +50,8 @@ pub struct Stored {
 
 // SAFETY: the term points only into its own fragment, which moves with it.
 unsafe impl Send for Stored {}
-// SAFETY: stored terms are never mutated.
+// SAFETY: stored terms are mutated only by `KeyLock::update_in_place`, under a write lock
+// that keeps every other thread away from them.
 unsafe impl Sync for Stored {}
 
 impl Stored {
@@ -128,11 +131,123 @@ struct Slot {
     objs: Vec<Stored>,
 }
 
+/// How many parts (each behind its own lock) a hash table with `write_concurrency` has:
+/// ERTS's default count of lock stripes.
+pub const WRITE_PARTS: usize = 64;
+
+/// One part of a hash table: keys in a hash index over slots kept in insertion order.
+struct HashPart {
+    slots: Vec<Option<Slot>>,
+    index: HashMap<HKey, usize, PassBuild>,
+    live: usize,
+}
+
+impl HashPart {
+    fn new() -> HashPart {
+        HashPart { slots: Vec::new(), index: HashMap::with_hasher(PassBuild), live: 0 }
+    }
+
+    fn get(&self, hk: &HKey) -> Option<&Slot> {
+        self.index.get(hk).and_then(|&i| self.slots[i].as_ref())
+    }
+
+    /// Inserts a copy of `obj` under `key`; returns how many objects were added.
+    fn insert(&mut self, kind: Kind, hk: HKey, obj: Term) -> usize {
+        if let Some(&i) = self.index.get(&hk) {
+            let slot = self.slots[i].as_mut().expect("indexed slot");
+            return match kind {
+                Kind::Set | Kind::OrderedSet => {
+                    slot.objs[0] = Stored::new(obj);
+                    0
+                }
+                Kind::Bag => {
+                    if slot.objs.iter().any(|o| compare::eq_exact(o.term, obj)) {
+                        0
+                    } else {
+                        slot.objs.push(Stored::new(obj));
+                        1
+                    }
+                }
+                Kind::DuplicateBag => {
+                    slot.objs.push(Stored::new(obj));
+                    1
+                }
+            };
+        }
+        let k = Stored::new(hk.term);
+        let hk = HKey { term: k.term, hash: hk.hash };
+        self.slots.push(Some(Slot { key: k, objs: alloc::vec![Stored::new(obj)] }));
+        self.index.insert(hk, self.slots.len() - 1);
+        self.live += 1;
+        1
+    }
+
+    fn delete_key(&mut self, hk: &HKey) -> usize {
+        match self.index.remove(hk) {
+            Some(i) => {
+                let n = self.slots[i].take().map_or(0, |s| s.objs.len());
+                self.live -= 1;
+                self.maybe_compact();
+                n
+            }
+            None => 0,
+        }
+    }
+
+    fn delete_object(&mut self, hk: &HKey, obj: Term) -> usize {
+        let Some(i) = self.index.get(hk).copied() else { return 0 };
+        let slot = self.slots[i].as_mut().expect("indexed slot");
+        let before = slot.objs.len();
+        slot.objs.retain(|o| !compare::eq_exact(o.term, obj));
+        let n = before - slot.objs.len();
+        if slot.objs.is_empty() {
+            self.slots[i] = None;
+            self.index.remove(hk);
+            self.live -= 1;
+            self.maybe_compact();
+        }
+        n
+    }
+
+    fn replace(&mut self, hk: &HKey, obj: Term) {
+        if let Some(&i) = self.index.get(hk) {
+            if let Some(s) = self.slots[i].as_mut() {
+                s.objs[0] = Stored::new(obj);
+            }
+        }
+    }
+
+    /// Drops emptied slots once they are the majority (renumbering the index).
+    fn maybe_compact(&mut self) {
+        if self.slots.len() < 64 || self.live * 2 > self.slots.len() {
+            return;
+        }
+        self.slots.retain(|s| s.is_some());
+        self.index.clear();
+        for (i, s) in self.slots.iter().enumerate() {
+            if let Some(s) = s {
+                self.index.insert(Table::hkey(s.key.term), i);
+            }
+        }
+    }
+
+    fn keys(&self) -> impl DoubleEndedIterator<Item = &Slot> {
+        self.slots.iter().flatten()
+    }
+}
+
 enum Store {
-    Hashed { slots: Vec<Option<Slot>>, index: HashMap<HKey, usize, PassBuild>, live: usize },
+    /// One part, or [`WRITE_PARTS`] with `write_concurrency`; a key's part is chosen by its
+    /// hash. Traversals walk the parts in order, each in insertion order.
+    Hashed(Box<[RwLock<HashPart>]>),
     Ordered(BTreeMap<OKey, Stored>),
 }
 
+/// ETS's table. Its lock (`TableRef`) is held for reading by lookups and traversals, which
+/// copy objects out before releasing it, and for writing by writes, except on a hash table
+/// with `write_concurrency`: there a write to one key holds the table's lock for reading and
+/// its key's part for writing ([`Table::lock_key`]), so writers of keys in different parts
+/// run in parallel, and readers of the whole table hold every part ([`Table::freeze`]).
 pub struct Table {
     pub id: u64,
     pub name: Term,
@@ -151,15 +266,49 @@ pub struct Table {
     pub decentralized_counters: bool,
     pub compressed: bool,
     store: Store,
-    count: usize,
+    count: AtomicUsize,
+}
+
+/// A hash table's parts held for reading, so objects read from them stay valid while a
+/// traversal copies them out (writers of single keys may otherwise run alongside).
+pub struct Frozen<'a> {
+    _parts: Vec<spin::RwLockReadGuard<'a, HashPart>>,
+}
+
+/// One key's part of a table, held for writing.
+pub struct KeyLock<'a> {
+    /// The key it was taken for, and its hash.
+    hk: (Term, u32),
+    count: &'a AtomicUsize,
+    kind: Kind,
+    keypos: usize,
+    inner: KeyInner<'a>,
+}
+
+/// One key's part of a table, held for reading.
+pub struct KeyRead<'a> {
+    table: &'a Table,
+    part: Option<spin::RwLockReadGuard<'a, HashPart>>,
+}
+
+impl KeyRead<'_> {
+    /// The objects with `key` (valid while this is held).
+    pub fn lookup(&self, key: Term) -> Vec<Term> {
+        match &self.part {
+            Some(p) => p.get(&Table::hkey(key)).map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default(),
+            None => self.table.lookup(key),
+        }
+    }
+}
+
+enum KeyInner<'a> {
+    Part(spin::RwLockWriteGuard<'a, HashPart>),
+    /// An ordered_set's tree (the table's lock is held for writing).
+    Tree(&'a mut BTreeMap<OKey, Stored>),
 }
 
 impl Table {
     pub fn new(id: u64, name: Term, kind: Kind) -> Table {
-        let store = match kind {
-            Kind::OrderedSet => Store::Ordered(BTreeMap::new()),
-            _ => Store::Hashed { slots: Vec::new(), index: HashMap::with_hasher(PassBuild), live: 0 },
-        };
         Table {
             id,
             name,
@@ -175,20 +324,25 @@ impl Table {
             fixed_locks: 0,
             decentralized_counters: false,
             compressed: false,
-            store,
-            count: 0,
+            store: Store::Hashed(alloc::vec![RwLock::new(HashPart::new())].into_boxed_slice()),
+            count: AtomicUsize::new(0),
         }
     }
 
-    /// Sets the table type (while it is still empty).
+    /// Sets the table type (while it is still empty, after `write_concurrency` is known).
     pub fn set_kind(&mut self, kind: Kind) {
         self.kind = kind;
         self.clear();
     }
 
+    /// A hash table whose single-key writes lock only their key's part.
+    pub fn striped(&self) -> bool {
+        matches!(&self.store, Store::Hashed(parts) if parts.len() > 1)
+    }
+
     /// Number of objects.
     pub fn size(&self) -> usize {
-        self.count
+        self.count.load(AtOrd::Relaxed)
     }
 
     /// The key of an object (a tuple of at least `keypos` elements, checked by the caller).
@@ -200,85 +354,103 @@ impl Table {
         HKey { term: t, hash: crate::hash::phash2(t) }
     }
 
-    /// Inserts (a copy of) `obj`, which must be a tuple with the key position.
-    pub fn insert(&mut self, obj: Term) {
-        let key = self.key_of(obj);
-        let kind = self.kind;
-        match &mut self.store {
-            Store::Ordered(m) => {
-                let k = OKey(Stored::new(key));
-                // Replace the key too (3.0 replaces 3: the stored key is the new one's).
-                if m.remove(&k).is_some() {
-                    self.count -= 1;
-                }
-                m.insert(k, Stored::new(obj));
-                self.count += 1;
-            }
-            Store::Hashed { slots, index, live } => {
-                if let Some(&i) = index.get(&Self::hkey(key)) {
-                    let slot = slots[i].as_mut().expect("indexed slot");
-                    match kind {
-                        Kind::Set => slot.objs[0] = Stored::new(obj),
-                        Kind::Bag => {
-                            if !slot.objs.iter().any(|o| compare::eq_exact(o.term, obj)) {
-                                slot.objs.push(Stored::new(obj));
-                                self.count += 1;
-                            }
-                        }
-                        _ => {
-                            slot.objs.push(Stored::new(obj));
-                            self.count += 1;
-                        }
-                    }
-                    return;
-                }
-                let k = Stored::new(key);
-                let hk = Self::hkey(k.term);
-                slots.push(Some(Slot { key: k, objs: alloc::vec![Stored::new(obj)] }));
-                index.insert(hk, slots.len() - 1);
-                *live += 1;
-                self.count += 1;
-            }
+    fn part_of(parts: &[RwLock<HashPart>], hk: &HKey) -> usize {
+        if parts.len() == 1 {
+            0
+        } else {
+            (hk.hash as usize).wrapping_mul(0x9E37_79B9) >> 7 & (parts.len() - 1)
         }
     }
 
-    /// The objects with key `key` (in the table's memory).
+    fn add_count(&self, added: usize, removed: usize) {
+        if added > 0 {
+            self.count.fetch_add(added, AtOrd::Relaxed);
+        }
+        if removed > 0 {
+            self.count.fetch_sub(removed, AtOrd::Relaxed);
+        }
+    }
+
+    /// Holds every part for reading (see [`Frozen`]).
+    pub fn freeze(&self) -> Frozen<'_> {
+        match &self.store {
+            Store::Hashed(parts) if parts.len() > 1 => Frozen { _parts: parts.iter().map(|p| p.read()).collect() },
+            _ => Frozen { _parts: Vec::new() },
+        }
+    }
+
+    /// Locks the part holding `key` for writing, the table's lock being held for reading
+    /// (a striped table). None for an ordered_set.
+    pub fn lock_key(&self, key: Term) -> Option<KeyLock<'_>> {
+        match &self.store {
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                let i = Self::part_of(parts, &hk);
+                Some(KeyLock { hk: (key, hk.hash), count: &self.count, kind: self.kind, keypos: self.keypos, inner: KeyInner::Part(parts[i].write()) })
+            }
+            Store::Ordered(_) => None,
+        }
+    }
+
+    /// The part holding `key`, the table's lock being held for writing.
+    pub fn lock_key_mut(&mut self, key: Term) -> KeyLock<'_> {
+        let hk = Self::hkey(key);
+        let inner = match &mut self.store {
+            Store::Hashed(parts) => {
+                let i = Self::part_of(parts, &hk);
+                KeyInner::Part(parts[i].write())
+            }
+            Store::Ordered(m) => KeyInner::Tree(m),
+        };
+        KeyLock { hk: (key, hk.hash), count: &self.count, kind: self.kind, keypos: self.keypos, inner }
+    }
+
+    /// Inserts (a copy of) `obj`, which must be a tuple with the key position.
+    pub fn insert(&mut self, obj: Term) {
+        let key = self.key_of(obj);
+        self.lock_key_mut(key).insert(obj);
+    }
+
+    /// The objects with key `key` (in the table's memory: valid while the table is held,
+    /// for a striped table frozen or the key's part locked).
     pub fn lookup(&self, key: Term) -> Vec<Term> {
         match &self.store {
             Store::Ordered(m) => {
                 let probe = OKey(Stored { term: key, _frag: None });
                 m.get(&probe).map(|o| alloc::vec![o.term]).unwrap_or_default()
             }
-            Store::Hashed { slots, index, .. } => match index.get(&Self::hkey(key)) {
-                Some(&i) => slots[i].as_ref().map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default(),
-                None => Vec::new(),
-            },
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                let part = parts[Self::part_of(parts, &hk)].read();
+                part.get(&hk).map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default()
+            }
+        }
+    }
+
+    /// `key`'s part held for reading (a lookup's objects stay valid while it is held).
+    pub fn read_key(&self, key: Term) -> KeyRead<'_> {
+        match &self.store {
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                KeyRead { table: self, part: Some(parts[Self::part_of(parts, &hk)].read()) }
+            }
+            Store::Ordered(_) => KeyRead { table: self, part: None },
         }
     }
 
     pub fn member(&self, key: Term) -> bool {
-        !self.lookup(key).is_empty()
+        match &self.store {
+            Store::Ordered(m) => m.contains_key(&OKey(Stored { term: key, _frag: None })),
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                parts[Self::part_of(parts, &hk)].read().get(&hk).is_some()
+            }
+        }
     }
 
     /// Removes every object with key `key`; returns how many.
     pub fn delete_key(&mut self, key: Term) -> usize {
-        let n = match &mut self.store {
-            Store::Ordered(m) => {
-                let probe = OKey(Stored { term: key, _frag: None });
-                usize::from(m.remove(&probe).is_some())
-            }
-            Store::Hashed { slots, index, live } => match index.remove(&Self::hkey(key)) {
-                Some(i) => {
-                    let n = slots[i].take().map_or(0, |s| s.objs.len());
-                    *live -= 1;
-                    Self::maybe_compact(slots, index, *live);
-                    n
-                }
-                None => 0,
-            },
-        };
-        self.count -= n;
-        n
+        self.lock_key_mut(key).delete_key(key)
     }
 
     /// Removes the objects `=:=` to `obj`; returns how many.
@@ -295,64 +467,51 @@ impl Table {
                     _ => 0,
                 }
             }
-            Store::Hashed { slots, index, live } => match index.get(&Self::hkey(key)).copied() {
-                Some(i) => {
-                    let slot = slots[i].as_mut().expect("indexed slot");
-                    let before = slot.objs.len();
-                    slot.objs.retain(|o| !compare::eq_exact(o.term, obj));
-                    let n = before - slot.objs.len();
-                    if slot.objs.is_empty() {
-                        let k = slots[i].take().expect("slot");
-                        index.remove(&Self::hkey(k.key.term));
-                        *live -= 1;
-                        Self::maybe_compact(slots, index, *live);
-                    }
-                    n
-                }
-                None => 0,
-            },
-        };
-        self.count -= n;
-        n
-    }
-
-    /// Drops emptied slots once they are the majority (renumbering the index).
-    fn maybe_compact(slots: &mut Vec<Option<Slot>>, index: &mut HashMap<HKey, usize, PassBuild>, live: usize) {
-        if slots.len() < 64 || live * 2 > slots.len() {
-            return;
-        }
-        slots.retain(|s| s.is_some());
-        index.clear();
-        for (i, s) in slots.iter().enumerate() {
-            if let Some(s) = s {
-                index.insert(Self::hkey(s.key.term), i);
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                let i = Self::part_of(parts, &hk);
+                parts[i].get_mut().delete_object(&hk, obj)
             }
-        }
+        };
+        self.add_count(0, n);
+        n
     }
 
     pub fn clear(&mut self) -> usize {
-        let n = self.count;
+        let n = self.size();
         self.store = match self.kind {
             Kind::OrderedSet => Store::Ordered(BTreeMap::new()),
-            _ => Store::Hashed { slots: Vec::new(), index: HashMap::with_hasher(PassBuild), live: 0 },
+            _ => {
+                let parts = if self.write_concurrency { WRITE_PARTS } else { 1 };
+                Store::Hashed((0..parts).map(|_| RwLock::new(HashPart::new())).collect())
+            }
         };
-        self.count = 0;
+        self.count.store(0, AtOrd::Relaxed);
         n
+    }
+
+    /// Runs `f` over every slot of a hash table, parts in order.
+    fn each_slot(parts: &[RwLock<HashPart>], mut f: impl FnMut(&Slot)) {
+        for p in parts {
+            p.read().keys().for_each(&mut f);
+        }
     }
 
     /// Every object, in the table's order.
     pub fn objects(&self) -> Vec<Term> {
         match &self.store {
             Store::Ordered(m) => m.values().map(|o| o.term).collect(),
-            Store::Hashed { slots, .. } => {
-                slots.iter().flatten().flat_map(|s| s.objs.iter().map(|o| o.term)).collect()
+            Store::Hashed(parts) => {
+                let mut v = Vec::with_capacity(self.size());
+                Self::each_slot(parts, |s| v.extend(s.objs.iter().map(|o| o.term)));
+                v
             }
         }
     }
 
     /// The buckets ERTS would report for a hash table of this size (see `ets:info(T, stats)`).
     pub fn buckets(&self) -> usize {
-        self.count.next_power_of_two().max(256)
+        self.size().next_power_of_two().max(256)
     }
 
     /// `ets:slot/2`: the objects of slot `i` (an ordered_set's `i`-th object; a hash table's
@@ -364,12 +523,21 @@ impl Table {
                 Ordering::Equal => Ok(None),
                 Ordering::Greater => Err(()),
             },
-            Store::Hashed { slots, .. } => {
-                let n = self.buckets().max(slots.len());
+            Store::Hashed(parts) => {
+                let total: usize = parts.iter().map(|p| p.read().slots.len()).sum();
+                let n = self.buckets().max(total);
                 match i.cmp(&n) {
-                    Ordering::Less => Ok(Some(
-                        slots.get(i).and_then(|s| s.as_ref()).map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default(),
-                    )),
+                    Ordering::Less => {
+                        let mut j = i;
+                        for p in parts.iter() {
+                            let p = p.read();
+                            if j < p.slots.len() {
+                                return Ok(Some(p.slots[j].as_ref().map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default()));
+                            }
+                            j -= p.slots.len();
+                        }
+                        Ok(Some(Vec::new()))
+                    }
                     Ordering::Equal => Ok(None),
                     Ordering::Greater => Err(()),
                 }
@@ -381,21 +549,25 @@ impl Table {
     pub fn keys(&self) -> Vec<Term> {
         match &self.store {
             Store::Ordered(m) => m.keys().map(|k| k.0.term).collect(),
-            Store::Hashed { slots, .. } => slots.iter().flatten().map(|s| s.key.term).collect(),
+            Store::Hashed(parts) => {
+                let mut v = Vec::new();
+                Self::each_slot(parts, |s| v.push(s.key.term));
+                v
+            }
         }
     }
 
     pub fn first(&self) -> Option<Term> {
         match &self.store {
             Store::Ordered(m) => m.keys().next().map(|k| k.0.term),
-            Store::Hashed { slots, .. } => slots.iter().flatten().next().map(|s| s.key.term),
+            Store::Hashed(parts) => parts.iter().find_map(|p| p.read().keys().next().map(|s| s.key.term)),
         }
     }
 
     pub fn last(&self) -> Option<Term> {
         match &self.store {
             Store::Ordered(m) => m.keys().next_back().map(|k| k.0.term),
-            Store::Hashed { slots, .. } => slots.iter().flatten().next_back().map(|s| s.key.term),
+            Store::Hashed(parts) => parts.iter().rev().find_map(|p| p.read().keys().next_back().map(|s| s.key.term)),
         }
     }
 
@@ -408,9 +580,15 @@ impl Table {
                 let probe = OKey(Stored { term: key, _frag: None });
                 Ok(m.range((Bound::Excluded(probe), Bound::Unbounded)).next().map(|(k, _)| k.0.term))
             }
-            Store::Hashed { slots, index, .. } => {
-                let &i = index.get(&Self::hkey(key)).ok_or(())?;
-                Ok(slots[i + 1..].iter().flatten().next().map(|s| s.key.term))
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                let pi = Self::part_of(parts, &hk);
+                let here = {
+                    let p = parts[pi].read();
+                    let &i = p.index.get(&hk).ok_or(())?;
+                    p.slots[i + 1..].iter().flatten().next().map(|s| s.key.term)
+                };
+                Ok(here.or_else(|| parts[pi + 1..].iter().find_map(|p| p.read().keys().next().map(|s| s.key.term))))
             }
         }
     }
@@ -422,36 +600,142 @@ impl Table {
                 let probe = OKey(Stored { term: key, _frag: None });
                 Ok(m.range((Bound::Unbounded, Bound::Excluded(probe))).next_back().map(|(k, _)| k.0.term))
             }
-            Store::Hashed { slots, index, .. } => {
-                let &i = index.get(&Self::hkey(key)).ok_or(())?;
-                Ok(slots[..i].iter().flatten().next_back().map(|s| s.key.term))
+            Store::Hashed(parts) => {
+                let hk = Self::hkey(key);
+                let pi = Self::part_of(parts, &hk);
+                let here = {
+                    let p = parts[pi].read();
+                    let &i = p.index.get(&hk).ok_or(())?;
+                    p.slots[..i].iter().flatten().next_back().map(|s| s.key.term)
+                };
+                Ok(here.or_else(|| parts[..pi].iter().rev().find_map(|p| p.read().keys().next_back().map(|s| s.key.term))))
             }
         }
     }
 
     /// Replaces the single object with key `key` (set and ordered_set only).
     pub fn replace(&mut self, key: Term, obj: Term) {
-        match &mut self.store {
-            Store::Ordered(m) => {
-                let probe = OKey(Stored { term: key, _frag: None });
-                if let Some(o) = m.get_mut(&probe) {
-                    *o = Stored::new(obj);
-                }
-            }
-            Store::Hashed { slots, index, .. } => {
-                if let Some(&i) = index.get(&Self::hkey(key)) {
-                    if let Some(s) = slots[i].as_mut() {
-                        s.objs[0] = Stored::new(obj);
-                    }
-                }
-            }
-        }
+        self.lock_key_mut(key).replace(key, obj);
     }
 
     /// Approximate memory in words (ets:info(T, memory)).
     pub fn memory_words(&self) -> usize {
         let objs: usize = self.objects().iter().map(|&o| beamos_gc::collect::size_of_term(o) + 3).sum();
         objs + 100
+    }
+}
+
+impl KeyLock<'_> {
+    /// `key`'s hash key (computed once for the key the lock was taken for).
+    fn hkey(&self, key: Term) -> HKey {
+        if key == self.hk.0 {
+            HKey { term: key, hash: self.hk.1 }
+        } else {
+            Table::hkey(key)
+        }
+    }
+
+    /// The single object with `key` of a set or ordered_set (valid while this is held).
+    pub fn get_one(&self, key: Term) -> Option<Term> {
+        match &self.inner {
+            KeyInner::Part(part) => part.get(&self.hkey(key)).and_then(|s| s.objs.first()).map(|o| o.term),
+            KeyInner::Tree(m) => m.get(&OKey(Stored { term: key, _frag: None })).map(|o| o.term),
+        }
+    }
+
+    /// Writes immediate `values` over elements of the stored object with `key` (set and
+    /// ordered_set: update_counter and update_element without a copy, as ERTS updates in
+    /// place). Nobody else can read the object meanwhile: its part (or the table) is held
+    /// for writing. False, writing nothing, if there is no such object or a value is not
+    /// immediate.
+    pub fn update_in_place(&mut self, key: Term, values: &[(usize, Term)]) -> bool {
+        if values.iter().any(|(_, v)| !v.is_immediate()) {
+            return false;
+        }
+        let Some(obj) = self.get_one(key) else { return false };
+        let arity = terms::tuple_elems(obj).map_or(0, |e| e.len());
+        if values.iter().any(|&(i, _)| i >= arity) {
+            return false;
+        }
+        for &(i, v) in values {
+            // SAFETY: `obj` is a tuple of `arity` elements in its own fragment, which this
+            // lock keeps every other reader and writer away from.
+            unsafe { *(obj.ptr() as *mut Term).add(1 + i) = v };
+        }
+        true
+    }
+
+    fn add_count(&self, added: usize, removed: usize) {
+        if added > 0 {
+            self.count.fetch_add(added, AtOrd::Relaxed);
+        }
+        if removed > 0 {
+            self.count.fetch_sub(removed, AtOrd::Relaxed);
+        }
+    }
+
+    /// The objects with `key` (valid while this lock is held).
+    pub fn lookup(&self, key: Term) -> Vec<Term> {
+        match &self.inner {
+            KeyInner::Part(part) => part.get(&self.hkey(key)).map(|s| s.objs.iter().map(|o| o.term).collect()).unwrap_or_default(),
+            KeyInner::Tree(m) => m.get(&OKey(Stored { term: key, _frag: None })).map(|o| alloc::vec![o.term]).unwrap_or_default(),
+        }
+    }
+
+    pub fn member(&self, key: Term) -> bool {
+        match &self.inner {
+            KeyInner::Part(part) => part.get(&self.hkey(key)).is_some(),
+            KeyInner::Tree(m) => m.contains_key(&OKey(Stored { term: key, _frag: None })),
+        }
+    }
+
+    /// The key of an object (a tuple of at least `keypos` elements).
+    pub fn key_of(&self, obj: Term) -> Term {
+        terms::tuple_elems(obj).map_or(Term::NIL, |e| e[self.keypos - 1])
+    }
+
+    /// Inserts a copy of `obj` (whose key is this lock's).
+    pub fn insert(&mut self, obj: Term) {
+        let (key, kind) = (self.key_of(obj), self.kind);
+        let (added, removed) = match &mut self.inner {
+            KeyInner::Part(_) => {
+                let hk = self.hkey(key);
+                let KeyInner::Part(part) = &mut self.inner else { unreachable!() };
+                (part.insert(kind, hk, obj), 0)
+            }
+            KeyInner::Tree(m) => {
+                let k = OKey(Stored::new(key));
+                // Replace the key too (3.0 replaces 3: the stored key is the new one's).
+                let removed = usize::from(m.remove(&k).is_some());
+                m.insert(k, Stored::new(obj));
+                (1, removed)
+            }
+        };
+        self.add_count(added, removed);
+    }
+
+    /// Removes every object with `key`; returns how many.
+    pub fn delete_key(&mut self, key: Term) -> usize {
+        let hk = self.hkey(key);
+        let n = match &mut self.inner {
+            KeyInner::Part(part) => part.delete_key(&hk),
+            KeyInner::Tree(m) => usize::from(m.remove(&OKey(Stored { term: key, _frag: None })).is_some()),
+        };
+        self.add_count(0, n);
+        n
+    }
+
+    /// Replaces the single object with `key` (set and ordered_set only).
+    pub fn replace(&mut self, key: Term, obj: Term) {
+        let hk = self.hkey(key);
+        match &mut self.inner {
+            KeyInner::Part(part) => part.replace(&hk, obj),
+            KeyInner::Tree(m) => {
+                if let Some(o) = m.get_mut(&OKey(Stored { term: key, _frag: None })) {
+                    *o = Stored::new(obj);
+                }
+            }
+        }
     }
 }
 

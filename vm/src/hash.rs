@@ -418,6 +418,14 @@ impl Hash2 {
     fn tuple(&mut self, t: Term) -> Step {
         let elems = terms::tuple_elems(t).expect("tuple");
         hash_1(&mut self.hash, elems.len() as u32, HCONST_9);
+        if elems.iter().all(|e| e.is_immediate()) {
+            // The common ETS key ({a, 1}): hashed in place, in the order the stack would take.
+            for &e in elems {
+                self.term(e);
+            }
+            self.budget = self.budget.saturating_sub(elems.len().saturating_sub(1));
+            return Step::Common;
+        }
         let Some((first, rest)) = elems.split_first() else { return Step::Common };
         self.stack.extend(rest.iter().rev().map(|&e| Work2::Term(e)));
         Step::Next(*first)

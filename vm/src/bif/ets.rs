@@ -10,7 +10,7 @@ use beamos_gc::Term;
 use super::{bif, BifEntry, BifResult, Ctx, Exc};
 use crate::atom::{self, am};
 use crate::compare;
-use crate::ets::{Access, Kind, Table, TableRef};
+use crate::ets::{Access, KeyLock, Kind, Table, TableRef};
 use crate::terms;
 
 pub const BIFS: &[BifEntry] = &[
@@ -200,8 +200,48 @@ fn objects_arg(t: Term, keypos: usize) -> Result<Vec<Term>, Exc> {
     Ok(objs)
 }
 
+/// The table's lock as a write of one key takes it: for reading on a table with
+/// `write_concurrency` (the key's part is then locked alone), else for writing.
+enum KeyWrite<'a> {
+    Shared(spin::RwLockReadGuard<'a, Table>),
+    Excl(spin::RwLockWriteGuard<'a, Table>),
+}
+
+impl KeyWrite<'_> {
+    fn table(&self) -> &Table {
+        match self {
+            KeyWrite::Shared(g) => g,
+            KeyWrite::Excl(g) => g,
+        }
+    }
+    /// `key`'s part, locked for writing.
+    fn key(&mut self, key: Term) -> KeyLock<'_> {
+        match self {
+            KeyWrite::Shared(g) => g.lock_key(key).expect("striped tables are hashed"),
+            KeyWrite::Excl(g) => g.lock_key_mut(key),
+        }
+    }
+}
+
+fn key_write(tr: &TableRef) -> KeyWrite<'_> {
+    let g = tr.read();
+    if g.striped() {
+        return KeyWrite::Shared(g);
+    }
+    drop(g);
+    KeyWrite::Excl(tr.write())
+}
+
 fn insert_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
+    if terms::tuple_elems(a[1]).is_some() {
+        // One object: only its key's part (a list is inserted atomically, below).
+        let mut t = key_write(&tr);
+        let objs = objects_arg(a[1], t.table().keypos)?;
+        let key = t.table().key_of(objs[0]);
+        t.key(key).insert(objs[0]);
+        return Ok(am::TRUE);
+    }
     let mut t = tr.write();
     let objs = objects_arg(a[1], t.keypos)?;
     for o in objs {
@@ -212,6 +252,17 @@ fn insert_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn insert_new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
+    if terms::tuple_elems(a[1]).is_some() {
+        let mut t = key_write(&tr);
+        let objs = objects_arg(a[1], t.table().keypos)?;
+        let key = t.table().key_of(objs[0]);
+        let mut k = t.key(key);
+        if k.member(key) {
+            return Ok(am::FALSE);
+        }
+        k.insert(objs[0]);
+        return Ok(am::TRUE);
+    }
     let mut t = tr.write();
     let objs = objects_arg(a[1], t.keypos)?;
     if objs.iter().any(|&o| t.member(t.key_of(o))) {
@@ -228,7 +279,8 @@ fn lookup_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     // The objects are copied out under the lock: another scheduler may delete them (and free
     // their storage) as soon as it is released.
     let t = tr.read();
-    let found = t.lookup(a[1]);
+    let k = t.read_key(a[1]);
+    let found = k.lookup(a[1]);
     Ok(copy_out(ctx, &found))
 }
 
@@ -236,7 +288,8 @@ fn lookup_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let pos = a[2].as_small().filter(|&p| p >= 1).ok_or(super::badarg())? as usize;
     let t = tr.read();
-    let (found, kind) = (t.lookup(a[1]), t.kind);
+    let k = t.read_key(a[1]);
+    let (found, kind) = (k.lookup(a[1]), t.kind);
     if found.is_empty() {
         return super::badarg_r();
     }
@@ -266,7 +319,7 @@ fn delete_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn delete_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    tr.write().delete_key(a[1]);
+    key_write(&tr).key(a[1]).delete_key(a[1]);
     Ok(am::TRUE)
 }
 
@@ -288,10 +341,11 @@ fn internal_delete_all_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn take_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.write();
-    let found = t.lookup(a[1]);
+    let mut t = key_write(&tr);
+    let mut k = t.key(a[1]);
+    let found = k.lookup(a[1]);
     let out = copy_out(ctx, &found);
-    t.delete_key(a[1]);
+    k.delete_key(a[1]);
     Ok(out)
 }
 
@@ -306,6 +360,7 @@ fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let Some(i) = a[1].as_small().filter(|&i| i >= 0) else { return super::badarg_r() };
     let t = tr.read();
+    let _frozen = t.freeze();
     let r = t.slot(i as usize);
     match r {
         Ok(Some(objs)) => Ok(copy_out(ctx, &objs)),
@@ -317,6 +372,7 @@ fn slot_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn first_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
+    let _frozen = t.freeze();
     let k = t.first();
     Ok(key_or_end(ctx, k))
 }
@@ -324,6 +380,7 @@ fn first_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn last_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
+    let _frozen = t.freeze();
     // Only ordered_set has a last; the others' last is their first (as ERTS).
     let k = if t.kind == Kind::OrderedSet { t.last() } else { t.first() };
     Ok(key_or_end(ctx, k))
@@ -332,6 +389,7 @@ fn last_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn next_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
+    let _frozen = t.freeze();
     let k = t.next(a[1]).map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
 }
@@ -339,6 +397,7 @@ fn next_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 fn prev_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
+    let _frozen = t.freeze();
     let k = if t.kind == Kind::OrderedSet { t.prev(a[1]) } else { t.next(a[1]) }.map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
 }
@@ -387,13 +446,16 @@ fn counter_op(ctx: &mut Ctx, elems: &mut [Term], keypos: usize, op: Term) -> Res
 
 fn update_counter(ctx: &mut Ctx, tab: Term, key: Term, ops: Term, default: Option<Term>) -> BifResult {
     let tr = open(ctx, tab, Op::Write)?;
-    let mut t = tr.write();
-    if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
+    let mut t = key_write(&tr);
+    if !matches!(t.table().kind, Kind::Set | Kind::OrderedSet) {
         return super::badarg_r();
     }
-    let keypos = t.keypos;
-    let obj = match t.lookup(key).first() {
-        Some(&o) => terms::copy_into(ctx.heap(), o),
+    let keypos = t.table().keypos;
+    let mut t = t.key(key);
+    // The stored object is read in place (the key's part is held).
+    let stored = t.get_one(key);
+    let obj = match stored {
+        Some(o) => o,
         None => {
             let d = default.ok_or(super::badarg())?;
             if !terms::tuple_elems(d).is_some_and(|e| e.len() >= keypos) {
@@ -402,7 +464,8 @@ fn update_counter(ctx: &mut Ctx, tab: Term, key: Term, ops: Term, default: Optio
             d
         }
     };
-    let mut elems = terms::tuple_elems(obj).unwrap_or(&[]).to_vec();
+    let old = terms::tuple_elems(obj).unwrap_or(&[]);
+    let mut elems = old.to_vec();
     elems[keypos - 1] = key;
     let result = if ops.is_list_or_nil() {
         let list = terms::list_to_vec(ops).ok_or(super::badarg())?;
@@ -414,10 +477,15 @@ fn update_counter(ctx: &mut Ctx, tab: Term, key: Term, ops: Term, default: Optio
     } else {
         counter_op(ctx, &mut elems, keypos, ops)?
     };
-    let new_obj = terms::tuple(ctx.heap(), &elems);
-    if t.member(key) {
-        t.replace(key, new_obj);
+    if stored.is_some() {
+        let changed: Vec<(usize, Term)> =
+            elems.iter().zip(old).enumerate().filter(|(_, (n, o))| !crate::compare::eq_exact(**n, **o)).map(|(i, (&n, _))| (i, n)).collect();
+        if !t.update_in_place(key, &changed) {
+            let new_obj = terms::tuple(ctx.heap(), &elems);
+            t.replace(key, new_obj);
+        }
     } else {
+        let new_obj = terms::tuple(ctx.heap(), &elems);
         t.insert(new_obj);
     }
     Ok(result)
@@ -433,10 +501,12 @@ fn update_counter_4(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 fn update_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Write)?;
-    let mut t = tr.write();
-    if !matches!(t.kind, Kind::Set | Kind::OrderedSet) {
+    let mut t = key_write(&tr);
+    if !matches!(t.table().kind, Kind::Set | Kind::OrderedSet) {
         return super::badarg_r();
     }
+    let keypos = t.table().keypos;
+    let mut t = t.key(a[1]);
     let ops = if terms::tuple_elems(a[2]).is_some() { alloc::vec![a[2]] } else { terms::list_to_vec(a[2]).ok_or(super::badarg())? };
     let Some(&obj) = t.lookup(a[1]).first() else {
         // Argument errors still count when the key is missing.
@@ -448,17 +518,21 @@ fn update_element_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return Ok(am::FALSE);
     };
     let mut elems = terms::tuple_elems(obj).unwrap_or(&[]).to_vec();
+    let mut changes = Vec::with_capacity(ops.len());
     for op in ops {
         let e = terms::tuple_elems(op).filter(|e| e.len() == 2).ok_or(super::badarg())?;
         let pos = e[0].as_small().filter(|&p| p >= 1).ok_or(super::badarg())? as usize;
-        if pos > elems.len() || pos == t.keypos {
+        if pos > elems.len() || pos == keypos {
             return super::badarg_r();
         }
         elems[pos - 1] = e[1];
+        changes.push((pos - 1, e[1]));
     }
-    let new_obj = terms::tuple(ctx.heap(), &elems);
     let key = a[1];
-    t.replace(key, new_obj);
+    if !t.update_in_place(key, &changes) {
+        let new_obj = terms::tuple(ctx.heap(), &elems);
+        t.replace(key, new_obj);
+    }
     Ok(am::TRUE)
 }
 
@@ -641,6 +715,7 @@ fn select(ctx: &mut Ctx, tab: Term, ms: Term, reverse: bool) -> Result<Vec<Term>
     let ms = parse_ms(ms).ok_or(super::badarg())?;
     let tr = open(ctx, tab, Op::Read)?;
     let t = tr.read();
+    let _frozen = t.freeze();
     let mut objs = t.objects();
     if reverse {
         objs.reverse();
@@ -735,6 +810,7 @@ fn select_count_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let ms = parse_ms(a[1]).ok_or(super::badarg())?;
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
+    let _frozen = t.freeze();
     let objs = t.objects();
     let mut n = 0;
     for o in objs {
@@ -889,6 +965,7 @@ fn info_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     }
     let Some(tr) = table(ctx, a[0]) else { return Ok(am::UNDEFINED) };
     let t = tr.read();
+    let _frozen = t.freeze();
     let mut out = Vec::new();
     for item in INFO_ITEMS {
         let v = info_item(ctx, &t, item).unwrap_or(am::UNDEFINED);
@@ -904,6 +981,7 @@ fn info_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     }
     let Some(tr) = table(ctx, a[0]) else { return Ok(am::UNDEFINED) };
     let t = tr.read();
+    let _frozen = t.freeze();
     info_item(ctx, &t, atom::name(a[1])).ok_or(super::badarg())
 }
 
