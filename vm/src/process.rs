@@ -225,8 +225,11 @@ pub struct Process {
     /// `process_flag(scheduler, N)` / spawn_opt `{scheduler, N}`: runs only on scheduler N
     /// (1-based; 0: any).
     pub bound: u32,
-    /// `message_queue_data`: `off_heap` when true (reported; messages are kept the same way).
+    /// `message_queue_data`: `off_heap` when true. Then a queued message stays in the
+    /// fragment it arrived in (`mail_frags`, beside `mailbox`), outside the heap, which a
+    /// collection leaves alone, until a receive takes it; on_heap attaches it on arrival.
     pub off_heap_msgq: bool,
+    pub mail_frags: VecDeque<Option<Fragment>>,
     /// `process_flag(save_calls, N)` (stored and reported back; no calls are saved).
     pub save_calls: u32,
     /// Set (to the total heap size) when a collection found the heap past `max_heap_size`
@@ -297,6 +300,7 @@ impl Process {
             sched: 0,
             bound: 0,
             off_heap_msgq: false,
+            mail_frags: VecDeque::new(),
             save_calls: 0,
             max_heap_reached: None,
             sensitive: false,
@@ -384,8 +388,37 @@ impl Process {
         self.links.contains(&pid)
     }
 
-    /// Takes message `i` out of the mailbox; receive markers after it move down one.
+    /// Queues message `t`, built in `frag` (if not immediate).
+    pub fn push_message(&mut self, t: Term, frag: Option<Fragment>) {
+        if self.off_heap_msgq {
+            self.mail_frags.push_back(frag);
+        } else if let Some(f) = frag {
+            self.heap.attach_fragment(f);
+        }
+        self.mailbox.push_back(t);
+    }
+
+    /// Sets `message_queue_data` (true: off_heap); returns the old setting.
+    pub fn set_off_heap_msgq(&mut self, off: bool) -> bool {
+        let old = core::mem::replace(&mut self.off_heap_msgq, off);
+        if off && !old {
+            self.mail_frags = self.mailbox.iter().map(|_| None).collect();
+        } else if old && !off {
+            for f in core::mem::take(&mut self.mail_frags).into_iter().flatten() {
+                self.heap.attach_fragment(f);
+            }
+        }
+        old
+    }
+
+    /// Takes message `i` out of the mailbox; receive markers after it move down one. An
+    /// off-heap message's fragment joins the heap (the receiver now holds its terms).
     pub fn remove_message_at(&mut self, i: usize) {
+        if self.off_heap_msgq {
+            if let Some(Some(f)) = self.mail_frags.remove(i) {
+                self.heap.attach_fragment(f);
+            }
+        }
         if self.mailbox.remove(i).is_some() {
             for m in self.markers.iter_mut() {
                 if m.1 > i {

@@ -667,7 +667,7 @@ fn process_flag_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
         k if k == atom::atom("message_queue_data") => {
             let b = mqd_opt(a[1]).ok_or_else(super::badarg)?;
-            atom::atom(if core::mem::replace(&mut p.off_heap_msgq, b) { "off_heap" } else { "on_heap" })
+            atom::atom(if p.set_off_heap_msgq(b) { "off_heap" } else { "on_heap" })
         }
         k if k == atom::atom("max_heap_size") => {
             let new = crate::bif::system_flag::parse_max_heap_size(a[1], p.max_heap_size).ok_or_else(super::badarg)?;

@@ -19,12 +19,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
         let s = p.shared.inbox.lock().pop_front();
         let Some(s) = s else { return None };
         match s {
-            Signal::Message(t, f) => {
-                if let Some(f) = f {
-                    p.heap.attach_fragment(f);
-                }
-                p.mailbox.push_back(t);
-            }
+            Signal::Message(t, f) => p.push_message(t, f),
             Signal::Exit { from, reason, frag, link } => {
                 if let Some(f) = frag {
                     p.heap.attach_fragment(f);
@@ -40,7 +35,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 }
                 if p.trap_exit {
                     let m = terms::tuple(&mut p.heap, &[am::EXIT_UPPER, from, reason]);
-                    p.mailbox.push_back(m);
+                    p.push_message(m, None);
                 } else if reason == am::NORMAL {
                     if from == p.pid {
                         return Some(Outcome::Exit(am::NORMAL));
@@ -71,7 +66,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 let m = p.monitors_out.swap_remove(i);
                 let msg = if m.tag == am::DOWN { msg } else { retag(p, msg, m.tag) };
                 vm.monitor_alias_gone(p, reference);
-                p.mailbox.push_back(msg);
+                p.push_message(msg, None);
             }
             Signal::SystemTask { from, request, frag } => {
                 if let Some(f) = frag {
@@ -80,9 +75,6 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                 p.system_tasks.push((from, request));
             }
             Signal::AliasMessage { alias, msg, frag } => {
-                if let Some(f) = frag {
-                    p.heap.attach_fragment(f);
-                }
                 match p.alias_mode(alias) {
                     None => continue,
                     Some(AliasMode::Explicit | AliasMode::Demonitor) => {}
@@ -96,7 +88,7 @@ pub fn handle_signals(vm: &Vm, p: &mut Process, _x: &mut [Term]) -> Option<Outco
                         }
                     }
                 }
-                p.mailbox.push_back(msg);
+                p.push_message(msg, frag);
             }
             Signal::Timeout { seq } => {
                 if seq == p.timer_seq && p.timer_deadline.is_some() {
