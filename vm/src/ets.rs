@@ -265,6 +265,9 @@ pub struct Table {
     pub fixed_locks: u32,
     pub decentralized_counters: bool,
     pub compressed: bool,
+    /// Made with more than one scheduler (read_concurrency then has locks of its own, as
+    /// ERTS's memory figure shows).
+    pub multi_scheduler: bool,
     store: Store,
     count: AtomicUsize,
 }
@@ -324,6 +327,7 @@ impl Table {
             fixed_locks: 0,
             decentralized_counters: false,
             compressed: false,
+            multi_scheduler: false,
             store: Store::Hashed(alloc::vec![RwLock::new(HashPart::new())].into_boxed_slice()),
             count: AtomicUsize::new(0),
         }
@@ -482,7 +486,11 @@ impl Table {
         self.store = match self.kind {
             Kind::OrderedSet => Store::Ordered(BTreeMap::new()),
             _ => {
-                let parts = if self.write_concurrency { WRITE_PARTS } else { 1 };
+                let parts = match (self.write_concurrency, self.fixed_locks) {
+                    (false, _) => 1,
+                    (true, 0) => WRITE_PARTS,
+                    (true, n) => n as usize,
+                };
                 Store::Hashed((0..parts).map(|_| RwLock::new(HashPart::new())).collect())
             }
         };
@@ -618,10 +626,18 @@ impl Table {
         self.lock_key_mut(key).replace(key, obj);
     }
 
-    /// Approximate memory in words (ets:info(T, memory)).
+    /// Memory in words (ets:info(T, memory)), counted as ERTS counts it: the table
+    /// structure (a hash table's locks, an ordered_set's tree or contention-adapting tree)
+    /// plus each object's words and its node's.
     pub fn memory_words(&self) -> usize {
-        let objs: usize = self.objects().iter().map(|&o| beamos_gc::collect::size_of_term(o) + 3).sum();
-        objs + 100
+        let (base, per_object) = match (&self.store, self.write_concurrency) {
+            (Store::Ordered(_), false) => (139, 5),
+            (Store::Ordered(_), true) => (if self.decentralized_counters { 133 } else { 99 }, 5),
+            (Store::Hashed(parts), _) if parts.len() > 1 => (305 + parts.len() * 33 / 2, 4),
+            (Store::Hashed(_), _) => (if self.read_concurrency && self.multi_scheduler { 337 } else { 305 }, 4),
+        };
+        let objs: usize = self.objects().iter().map(|&o| beamos_gc::collect::size_of_term(o) + per_object).sum();
+        base + objs
     }
 }
 

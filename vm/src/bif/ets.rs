@@ -122,6 +122,7 @@ fn new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let mut t = Table::new(id, name, Kind::Set);
     let mut kind = Kind::Set;
     let mut fixed_locks = false;
+    let mut dc_given = false;
     for o in opts {
         if o.is_atom() {
             match atom::name(o) {
@@ -171,7 +172,10 @@ fn new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
                         t.fixed_locks = 0;
                     }
                     "read_concurrency" => t.read_concurrency = v,
-                    _ => t.decentralized_counters = v,
+                    _ => {
+                        t.decentralized_counters = v;
+                        dc_given = true;
+                    }
                 }
             }
             _ => return super::badarg_r(),
@@ -180,6 +184,19 @@ fn new_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if fixed_locks && kind == Kind::OrderedSet {
         return super::badarg_r();
     }
+    // As ERTS: only a table other processes may write, on more than one scheduler, gets
+    // write_concurrency (and reports it); an ordered_set that gets it counts its size in
+    // decentralized counters unless told otherwise.
+    let multi = ctx.vm.sched.count() > 1;
+    if t.access == Access::Private || !multi {
+        t.write_concurrency = false;
+        t.write_concurrency_auto = false;
+        t.fixed_locks = 0;
+    }
+    if kind == Kind::OrderedSet && t.write_concurrency && !dc_given {
+        t.decentralized_counters = true;
+    }
+    t.multi_scheduler = multi;
     t.set_kind(kind);
     t.owner = ctx.proc.pid;
     let named = t.named;
