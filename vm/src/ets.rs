@@ -268,6 +268,10 @@ pub struct Table {
     /// Made with more than one scheduler (read_concurrency then has locks of its own, as
     /// ERTS's memory figure shows).
     pub multi_scheduler: bool,
+    /// safe_fixtable: the fixing processes and their counts, newest first, and when the
+    /// first fixation was made (monotonic and system time, ns).
+    pub fixations: Vec<(Term, u32)>,
+    pub fixed_at: (i64, i64),
     store: Store,
     count: AtomicUsize,
 }
@@ -328,6 +332,8 @@ impl Table {
             decentralized_counters: false,
             compressed: false,
             multi_scheduler: false,
+            fixations: Vec::new(),
+            fixed_at: (0, 0),
             store: Store::Hashed(alloc::vec![RwLock::new(HashPart::new())].into_boxed_slice()),
             count: AtomicUsize::new(0),
         }
@@ -760,6 +766,9 @@ pub type TableRef = Arc<RwLock<Table>>;
 /// Every table, by id and by name.
 #[derive(Default)]
 pub struct Registry {
+    /// How many tables are fixed (safe_fixtable): a process's exit looks for its fixations
+    /// only when some table is.
+    pub fixed_tables: core::sync::atomic::AtomicUsize,
     tables: RwLock<HashMap<u64, TableRef>>,
     names: RwLock<HashMap<Term, u64>>,
     next: Mutex<u64>,
@@ -829,6 +838,11 @@ impl Registry {
         let mut v: Vec<u64> = self.tables.read().keys().copied().collect();
         v.sort_unstable();
         v
+    }
+
+    /// Every table.
+    pub fn all(&self) -> Vec<TableRef> {
+        self.tables.read().values().cloned().collect()
     }
 
     /// Tables owned by `pid` (deleted or handed to their heir when it exits).

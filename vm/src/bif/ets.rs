@@ -644,7 +644,8 @@ fn eval(ctx: &mut Ctx, e: Term, obj: Term, b: &Bindings) -> Option<Term> {
         return match atom::name(e) {
             "$_" => Some(obj),
             "$$" => {
-                let vs: Vec<Term> = b.0.iter().skip(1).map_while(|v| *v).collect();
+                // Every variable the head bound, by number ('$0' included).
+                let vs: Vec<Term> = b.0.iter().flatten().copied().collect();
                 Some(terms::list(ctx.heap(), &vs))
             }
             _ => Some(e),
@@ -940,7 +941,9 @@ fn info_item(ctx: &mut Ctx, t: &Table, item: &str) -> Option<Term> {
         "write_concurrency" if t.write_concurrency_auto => atom::atom("auto"),
         "write_concurrency" => atom::bool_atom(t.write_concurrency),
         "decentralized_counters" => atom::bool_atom(t.decentralized_counters),
-        "fixed" | "safe_fixed" | "safe_fixed_monotonic_time" => am::FALSE,
+        "fixed" => atom::bool_atom(!t.fixations.is_empty()),
+        "safe_fixed" => fix_info(ctx, t, false),
+        "safe_fixed_monotonic_time" => fix_info(ctx, t, true),
         // ERTS's hash statistics tuple, {Buckets, AvgChain, StdDev, ExpectedStdDev, MinChain,
         // MaxChain, KeyHashSize, Locks}, for a table spread evenly over its buckets (our hash
         // tables have no buckets to report); `false` for an ordered_set, as ERTS.
@@ -1022,7 +1025,8 @@ fn rename_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return super::badarg_r();
     }
     t.name = a[1];
-    Ok(a[1])
+    // The table's identifier: its new name, or the tid of an unnamed table.
+    Ok(if t.named { a[1] } else { tid_term(ctx, t.id) })
 }
 
 fn give_away_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -1073,12 +1077,53 @@ fn setopts_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(am::TRUE)
 }
 
+/// Fixes (or releases) a table for the caller: counted per process, released when it exits.
+/// (Our traversals need no fixing to be safe: `next` of a deleted key is badarg, as on an
+/// unfixed ERTS table; the fixation is kept and reported as ERTS reports it.)
 fn safe_fixtable_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if a[1] != am::TRUE && a[1] != am::FALSE {
         return super::badarg_r();
     }
-    open(ctx, a[0], Op::Read)?;
+    let tr = open(ctx, a[0], Op::Read)?;
+    let me = ctx.proc.pid;
+    let mut t = tr.write();
+    let was_fixed = !t.fixations.is_empty();
+    let i = t.fixations.iter().position(|f| f.0 == me);
+    if a[1] == am::TRUE {
+        match i {
+            Some(i) => t.fixations[i].1 += 1,
+            None => t.fixations.insert(0, (me, 1)),
+        }
+        if !was_fixed {
+            t.fixed_at = (super::time::monotonic_ns(ctx), super::time::system_ns(ctx));
+        }
+    } else if let Some(i) = i {
+        t.fixations[i].1 -= 1;
+        if t.fixations[i].1 == 0 {
+            t.fixations.remove(i);
+        }
+    }
+    let fixed = !t.fixations.is_empty();
+    if fixed != was_fixed {
+        let n = &ctx.vm.ets.fixed_tables;
+        if fixed {
+            n.fetch_add(1, core::sync::atomic::Ordering::Relaxed);
+        } else {
+            n.fetch_sub(1, core::sync::atomic::Ordering::Relaxed);
+        }
+    }
     Ok(am::TRUE)
+}
+
+/// `ets:info(T, safe_fixed | safe_fixed_monotonic_time)`: false, or when and by whom.
+fn fix_info(ctx: &mut Ctx, t: &Table, monotonic: bool) -> Term {
+    if t.fixations.is_empty() {
+        return am::FALSE;
+    }
+    let when = if monotonic { terms::int(ctx.heap(), t.fixed_at.0) } else { super::time::timestamp_term(ctx, t.fixed_at.1.div_euclid(1000)) };
+    let fixers: Vec<Term> = t.fixations.iter().map(|&(p, n)| terms::tuple(ctx.heap(), &[p, Term::small(n as i64)])).collect();
+    let l = terms::list(ctx.heap(), &fixers);
+    terms::tuple(ctx.heap(), &[when, l])
 }
 
 /// ets:all/0 asks for every table and waits for `{Ref, Tables}` messages; answer at once.
@@ -1111,6 +1156,17 @@ fn internal_request_all_0(ctx: &mut Ctx, _a: &[Term]) -> BifResult {
 
 /// A process ended: its tables go to their heirs, or are deleted.
 pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
+    if vm.ets.fixed_tables.load(core::sync::atomic::Ordering::Relaxed) > 0 {
+        for tr in vm.ets.all() {
+            let mut t = tr.write();
+            if let Some(i) = t.fixations.iter().position(|f| f.0 == pid) {
+                t.fixations.remove(i);
+                if t.fixations.is_empty() {
+                    vm.ets.fixed_tables.fetch_sub(1, core::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
+    }
     for tr in vm.ets.owned_by(pid) {
         let mut t = tr.write();
         let heir = t.heir.as_ref().map(|(p, d)| (*p, d.term));

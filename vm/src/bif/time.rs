@@ -79,11 +79,11 @@ const _: () = assert!(MONOTONIC_START_NS == -576_460_752_000_000_000);
 
 // ---------------------------------------------------------------- clocks and units
 
-fn monotonic_ns(ctx: &Ctx) -> i64 {
+pub(crate) fn monotonic_ns(ctx: &Ctx) -> i64 {
     MONOTONIC_START_NS + ctx.vm.platform.monotonic_ns().saturating_sub(ctx.vm.start_ns) as i64
 }
 
-fn system_ns(ctx: &Ctx) -> i64 {
+pub(crate) fn system_ns(ctx: &Ctx) -> i64 {
     ctx.vm.platform.system_time_ns()
 }
 
@@ -174,7 +174,7 @@ fn perf_counter_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 }
 
 /// `{MegaSecs, Secs, MicroSecs}` of a time in microseconds since the epoch.
-fn timestamp_term(ctx: &mut Ctx, us: i64) -> Term {
+pub(crate) fn timestamp_term(ctx: &mut Ctx, us: i64) -> Term {
     let (mega, rest) = (us.div_euclid(1_000_000_000_000), us.rem_euclid(1_000_000_000_000));
     let parts = [Term::small(mega), Term::small(rest / 1_000_000), Term::small(rest % 1_000_000)];
     terms::tuple(ctx.heap(), &parts)
