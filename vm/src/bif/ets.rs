@@ -44,6 +44,8 @@ pub const BIFS: &[BifEntry] = &[
     bif("ets", "match_object", 1, select_1),
     bif("ets", "match_object", 3, match_object_3),
     bif("ets", "select_reverse", 2, select_reverse_2),
+    bif("ets", "select_reverse", 3, select_reverse_3),
+    bif("ets", "select_reverse", 1, select_1),
     bif("ets", "select_count", 2, select_count_2),
     bif("ets", "select_replace", 2, select_replace_2),
     bif("ets", "info", 1, info_1),
@@ -757,29 +759,64 @@ fn select_reverse_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(terms::list(ctx.heap(), &r))
 }
 
-/// `select/3` (and match/3, match_object/3): everything in one chunk, then the end.
-fn chunked(ctx: &mut Ctx, r: Vec<Term>, limit: Term) -> BifResult {
+/// The marker of our select continuations: `{Marker, Tid, Limit, Rest}`, the results not
+/// yet returned (found when the select began: an unfixed table's later writes may or may
+/// not show in a continued select on ERTS too).
+const CONT: &str = "$ets_select_continuation";
+
+/// `select/3` (and match/3, match_object/3, select_reverse/3): the first `limit` results,
+/// and a continuation for the rest (`'$end_of_table'` when there is none).
+fn chunked(ctx: &mut Ctx, tab: Term, r: Vec<Term>, limit: Term) -> BifResult {
     if !limit.as_small().is_some_and(|l| l > 0) {
         return super::badarg_r();
     }
+    let id = table(ctx, tab).ok_or(super::badarg())?.read().id;
+    chunk(ctx, id, &r, limit)
+}
+
+fn chunk(ctx: &mut Ctx, id: u64, r: &[Term], limit: Term) -> BifResult {
     if r.is_empty() {
         return Ok(end_of_table());
     }
-    let l = terms::list(ctx.heap(), &r);
-    let e = end_of_table();
-    Ok(terms::tuple(ctx.heap(), &[l, e]))
+    let limit_n = limit.as_small().unwrap_or(1).max(1) as usize;
+    let n = limit_n.min(r.len());
+    let first = terms::list(ctx.heap(), &r[..n]);
+    // A full chunk has a continuation even when nothing follows (as ERTS, which cannot know
+    // yet): continuing it finds the end, or badarg if the table is gone.
+    let cont = if n < limit_n {
+        end_of_table()
+    } else {
+        let rest = terms::list(ctx.heap(), &r[n..]);
+        let tid = tid_term(ctx, id);
+        terms::tuple(ctx.heap(), &[atom::atom(CONT), tid, limit, rest])
+    };
+    Ok(terms::tuple(ctx.heap(), &[first, cont]))
 }
 
 fn select_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let r = select(ctx, a[0], a[1], false)?;
-    chunked(ctx, r, a[2])
+    chunked(ctx, a[0], r, a[2])
 }
 
-fn select_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
+fn select_reverse_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
+    let r = select(ctx, a[0], a[1], true)?;
+    chunked(ctx, a[0], r, a[2])
+}
+
+/// `select/1` (and match/1, match_object/1, select_reverse/1): the next chunk; badarg once
+/// the table is gone.
+fn select_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     if a[0] == end_of_table() {
-        Ok(end_of_table())
-    } else {
-        super::badarg_r()
+        return Ok(end_of_table());
+    }
+    match terms::tuple_elems(a[0]) {
+        Some(&[m, tid, limit, rest]) if m == atom::atom(CONT) && limit.as_small().is_some_and(|l| l > 0) => {
+            let id = terms::tagged_ref_number(tid, TID_TAG).ok_or(super::badarg())?;
+            ctx.vm.ets.by_id(id).ok_or(super::badarg())?;
+            let r = terms::list_to_vec(rest).ok_or(super::badarg())?;
+            chunk(ctx, id, &r, limit)
+        }
+        _ => super::badarg_r(),
     }
 }
 
@@ -808,7 +845,7 @@ fn match_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let body = dollar_dollar(ctx);
     let ms = match_ms(ctx, a[1], body);
     let r = select(ctx, a[0], ms, false)?;
-    chunked(ctx, r, a[2])
+    chunked(ctx, a[0], r, a[2])
 }
 
 fn match_object_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -821,7 +858,7 @@ fn match_object_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let body = dollar_underscore(ctx);
     let ms = match_ms(ctx, a[1], body);
     let r = select(ctx, a[0], ms, false)?;
-    chunked(ctx, r, a[2])
+    chunked(ctx, a[0], r, a[2])
 }
 
 fn select_count_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
