@@ -435,8 +435,10 @@ pub fn copy_to_fragment(t: Term) -> (Term, Fragment) {
 pub fn copy_term_with(t: Term, alloc: &mut dyn FnMut(usize) -> *mut u64, work: &mut Vec<(*mut u64, Term)>) -> Term {
     let mut root = Term::NON_VALUE;
     work.clear();
-    work.push((&mut root as *mut Term as *mut u64, t));
-    while let Some((slot, t)) = work.pop() {
+    // The root is the first item without going through the list: a flat message (a tuple
+    // of immediates) copies without the list ever allocating.
+    let mut next = Some((&mut root as *mut Term as *mut u64, t));
+    while let Some((slot, t)) = next.take().or_else(|| work.pop()) {
         let mut slot = slot;
         let mut t = t;
         loop {

@@ -245,6 +245,9 @@ impl Heap {
         self.mso.append(&mut f.mso);
         // Keep the block with spare room last so `alloc_fragment` can keep filling it.
         let pos = self.fragments.len().saturating_sub(1);
+        if self.fragments.capacity() == self.fragments.len() {
+            self.fragments.reserve(self.fragments.len().max(8));
+        }
         self.fragments.insert(pos, f);
     }
 

@@ -75,8 +75,14 @@ pub enum ProcState {
     Waiting,
 }
 
-/// How many times an idle scheduler looks for new work before it sleeps.
-const IDLE_SPINS: u32 = 100;
+/// How many times an idle scheduler looks for new work before it sleeps: adapted between
+/// these bounds (see [`Vm::idle`]).
+const IDLE_SPINS_MIN: u32 = 100;
+const IDLE_SPINS_MAX: u32 = 8000;
+/// Slices between two looks at the clock for due timers (see [`Vm::run_scheduler`]).
+const CLOCK_EVERY: u32 = 15;
+/// A sleep shorter than this (ns) means work comes often: spin longer next time.
+const SHORT_SLEEP_NS: u64 = 200_000;
 
 /// Where [`Vm::with_process`] found a process.
 pub enum Rest<R> {
@@ -600,6 +606,8 @@ impl Vm {
     pub fn run_scheduler(&self, me: usize) -> RunEnd {
         let mut x = vec![Term::NIL; interp::X_REGS].into_boxed_slice();
         let mut fr = Box::new([0.0f64; interp::F_REGS]);
+        let mut spins = IDLE_SPINS_MIN;
+        let mut clock_skip = 0u32;
         loop {
             if let Some(e) = self.sched.ended() {
                 return e;
@@ -607,9 +615,18 @@ impl Vm {
             if let Some(s) = self.halted() {
                 return self.sched.finish(RunEnd::Halt(s), &*self.platform);
             }
-            self.fire_timers();
+            // Timers are looked at before a slice, but the clock is read only every few
+            // short slices (a slice that ran its reductions out, or an idle turn, makes the
+            // next look at once): a ring passing one message per slice would read it per hop.
+            if clock_skip == 0 {
+                self.fire_timers();
+                clock_skip = CLOCK_EVERY;
+            } else {
+                clock_skip -= 1;
+            }
             let Some(mut p) = self.sched.pop(me) else {
-                if let Some(e) = self.idle(me) {
+                clock_skip = 0;
+                if let Some(e) = self.idle(me, &mut spins) {
                     return e;
                 }
                 continue;
@@ -637,7 +654,10 @@ impl Vm {
                 outcome = Outcome::Exit(r);
             }
             match outcome {
-                Outcome::Yield => self.enqueue(p),
+                Outcome::Yield => {
+                    clock_skip = 0;
+                    self.enqueue(p)
+                }
                 Outcome::Park => self.park(p),
                 Outcome::Exit(reason) => self.process_exit(p, reason),
                 Outcome::Halt(s) => {
@@ -652,7 +672,12 @@ impl Vm {
     /// Nothing for scheduler `me` to run: sleep until there is, or end the run when nothing
     /// can ever run again (no process runnable or running, and no user process left or no
     /// timer to wake one).
-    fn idle(&self, me: usize) -> Option<RunEnd> {
+    ///
+    /// Before sleeping it watches for work for `spins` rounds, a budget that doubles when
+    /// work came during the watch or soon after a sleep began (a producer on another
+    /// scheduler, a spawner or a sender, keeps it busy: a sleep and a wake-up cost two system
+    /// calls each time) and halves when a sleep was long (so an idle VM does not burn CPU).
+    fn idle(&self, me: usize, spins: &mut u32) -> Option<RunEnd> {
         let seen = self.sched.epoch();
         if self.sched.pop_possible(me) {
             return None;
@@ -672,14 +697,22 @@ impl Vm {
         // Others are running: work often follows within microseconds (a reply, a spawn), and
         // a sleep and wake-up costs two system calls, so watch the epoch a little first.
         if self.sched.pending() > 0 {
-            for _ in 0..IDLE_SPINS {
+            for _ in 0..*spins {
                 if self.sched.epoch() != seen {
+                    *spins = (*spins * 2).min(IDLE_SPINS_MAX);
                     return None;
                 }
                 core::hint::spin_loop();
             }
         }
+        let t0 = self.platform.monotonic_ns();
         self.sched.sleep(me, &*self.platform, seen, timer);
+        let slept = self.platform.monotonic_ns().saturating_sub(t0);
+        *spins = if slept < SHORT_SLEEP_NS && self.sched.epoch() != seen {
+            (*spins * 2).min(IDLE_SPINS_MAX)
+        } else {
+            (*spins / 2).max(IDLE_SPINS_MIN)
+        };
         None
     }
 
