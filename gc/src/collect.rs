@@ -368,8 +368,10 @@ fn collect_inner(heap: &mut Heap, roots: &mut dyn Roots, need: usize, full: bool
 /// Words needed to copy `t` into another heap (literals and all). Iterative.
 pub fn size_of_term(t: Term) -> usize {
     let mut words = 0;
-    let mut stack: Vec<Term> = vec![t];
-    while let Some(t) = stack.pop() {
+    // The root goes first without the stack: a flat term is sized without allocating.
+    let mut stack: Vec<Term> = Vec::new();
+    let mut next = Some(t);
+    while let Some(t) = next.take().or_else(|| stack.pop()) {
         let mut t = t;
         loop {
             if t.is_list() {
