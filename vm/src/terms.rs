@@ -589,6 +589,9 @@ pub fn tagged_ref_number(t: Term, tag: u64) -> Option<u64> {
 
 /// Allocation of one term into a heap: deep copy (for literals that must not be shared).
 pub fn copy_into(h: &mut impl Alloc, t: Term) -> Term {
+    if t.is_immediate() {
+        return t;
+    }
     let mut work = Vec::new();
     let mut refcs = Vec::new();
     let r = beamos_gc::collect::copy_term_with(
@@ -610,11 +613,20 @@ pub fn copy_into(h: &mut impl Alloc, t: Term) -> Term {
 }
 
 fn collect_off_heap(t: Term, out: &mut Vec<*mut u64>) {
-    let mut stack = alloc::vec![t];
-    while let Some(t) = stack.pop() {
+    // Only compound terms go on the stack, and the root not at all: a flat term is walked
+    // without allocating.
+    let mut stack = Vec::new();
+    let mut next = Some(t);
+    while let Some(t) = next.take().or_else(|| stack.pop()) {
+        if t.is_immediate() {
+            continue;
+        }
         if let Some((a, b)) = cons_parts(t) {
-            stack.push(a);
-            stack.push(b);
+            for x in [a, b] {
+                if !x.is_immediate() {
+                    stack.push(x);
+                }
+            }
         } else if t.is_boxed() {
             let p = t.ptr();
             // SAFETY: live object.
@@ -625,7 +637,10 @@ fn collect_off_heap(t: Term, out: &mut Vec<*mut u64>) {
             let (_, first, n) = beamos_gc::object_layout(hdr);
             for k in first..first + n {
                 // SAFETY: term slots.
-                stack.push(Term(unsafe { *p.add(k) }));
+                let e = Term(unsafe { *p.add(k) });
+                if !e.is_immediate() {
+                    stack.push(e);
+                }
             }
         }
     }

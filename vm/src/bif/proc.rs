@@ -174,7 +174,9 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
     if let Some(mo) = &opts.monitor {
         mref = monitor_ref(ctx, mo);
     }
-    let (mref_copy, mref_frag) = copy_to_fragment(mref);
+    // The child's copy of the monitor reference is made from the parent's heap, which stays
+    // put while the child is set up (nothing collects during a BIF).
+    let mref_copy = mref;
     let pid = ctx.vm.spawn_process(m, f, &argv, Some(ctx.proc), |child: &mut Process| {
         if opts.link {
             child.links.push(parent_pid);
@@ -205,7 +207,6 @@ fn do_spawn(ctx: &mut Ctx, m: Term, f: Term, args: Term, opts: SpawnOpts) -> Bif
             child.bound = n;
         }
     });
-    drop(mref_frag);
     if opts.link {
         ctx.proc.links.push(pid);
     }
