@@ -771,6 +771,8 @@ pub struct Registry {
     pub fixed_tables: core::sync::atomic::AtomicUsize,
     tables: RwLock<HashMap<u64, TableRef>>,
     names: RwLock<HashMap<Term, u64>>,
+    /// Table ids by owner, so a process's exit finds its tables without looking at all.
+    owners: Mutex<HashMap<Term, Vec<u64>>>,
     next: Mutex<u64>,
 }
 
@@ -795,8 +797,25 @@ impl Registry {
             }
             names.insert(name, id);
         }
+        self.owners.lock().entry(t.owner).or_default().push(id);
         self.tables.write().insert(id, Arc::new(RwLock::new(t)));
         true
+    }
+
+    /// Table `id` passed from `old` to `new` (give_away, heir).
+    pub fn set_owner(&self, id: u64, old: Term, new: Term) {
+        let mut owners = self.owners.lock();
+        self.drop_owned(&mut owners, old, id);
+        owners.entry(new).or_default().push(id);
+    }
+
+    fn drop_owned(&self, owners: &mut HashMap<Term, Vec<u64>>, owner: Term, id: u64) {
+        if let Some(v) = owners.get_mut(&owner) {
+            v.retain(|&i| i != id);
+            if v.is_empty() {
+                owners.remove(&owner);
+            }
+        }
     }
 
     pub fn by_id(&self, id: u64) -> Option<TableRef> {
@@ -814,10 +833,11 @@ impl Registry {
 
     pub fn remove(&self, id: u64) -> Option<TableRef> {
         let t = self.tables.write().remove(&id)?;
-        let (named, name) = {
+        let (named, name, owner) = {
             let g = t.read();
-            (g.named, g.name)
+            (g.named, g.name, g.owner)
         };
+        self.drop_owned(&mut self.owners.lock(), owner, id);
         if named {
             self.names.write().remove(&name);
         }
@@ -847,6 +867,8 @@ impl Registry {
 
     /// Tables owned by `pid` (deleted or handed to their heir when it exits).
     pub fn owned_by(&self, pid: Term) -> Vec<TableRef> {
-        self.tables.read().values().filter(|t| t.read().owner == pid).cloned().collect()
+        let Some(ids) = self.owners.lock().get(&pid).cloned() else { return Vec::new() };
+        let tables = self.tables.read();
+        ids.iter().filter_map(|id| tables.get(id).cloned()).collect()
     }
 }

@@ -1076,6 +1076,7 @@ fn give_away_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
             return super::badarg_r();
         }
         t.owner = to;
+        ctx.vm.ets.set_owner(t.id, me, to);
         if t.named {
             t.name
         } else {
@@ -1210,6 +1211,7 @@ pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
         match heir {
             Some((h, data)) if h != pid && vm.is_alive(h) => {
                 t.owner = h;
+                vm.ets.set_owner(t.id, pid, h);
                 let mut f = beamos_gc::heap::Fragment::with_capacity(beamos_gc::collect::size_of_term(data) + 16);
                 let tid = if t.named { t.name } else { terms::tagged_reference(&mut f, TID_TAG, t.id) };
                 let d = terms::copy_into(&mut f, data);
