@@ -566,9 +566,105 @@ fn parse_ms(ms: Term) -> Option<Ms> {
     let mut clauses = Vec::new();
     for c in terms::list_to_vec(ms)? {
         let e = terms::tuple_elems(c).filter(|e| e.len() == 3)?;
-        clauses.push((e[0], terms::list_to_vec(e[1])?, terms::list_to_vec(e[2])?));
+        let (guards, body) = (terms::list_to_vec(e[1])?, terms::list_to_vec(e[2])?);
+        // As ERTS compiles a match spec: every guard and body expression must be one it can
+        // run (a call of an unknown function is badarg even when no object would match).
+        let mut head_vars = Vec::new();
+        pattern_vars(e[0], &mut head_vars);
+        if !guards.iter().chain(&body).all(|&x| valid_expr(x, &head_vars)) {
+            return None;
+        }
+        clauses.push((e[0], guards, body));
     }
     Some(Ms { clauses })
+}
+
+/// The functions an ETS match spec may call (ERTS's guard table, without the tracing-only
+/// ones such as `message` and `display`, which ETS rejects).
+/// (OTP 25's: no min/max, ceil/floor, is_boolean, is_bitstring, tuple_size; is_function and
+/// is_record only as is_function/1 and is_record/3.)
+const MS_GUARD_FUNCTIONS: &[&str] = &[
+    "is_atom", "is_float", "is_integer", "is_list", "is_number", "is_pid", "is_port", "is_reference",
+    "is_tuple", "is_map", "is_map_key", "is_binary", "is_function/1", "is_record/3", "abs", "element",
+    "hd", "tl", "length", "map_get", "map_size", "node", "round", "size", "bit_size", "byte_size",
+    "trunc", "float", "binary_part", "+", "-", "*", "/", "div", "rem", "band", "bor", "bxor", "bnot",
+    "bsl", "bsr", ">", ">=", "<", "=<", "=:=", "==", "=/=", "/=", "not", "and", "or", "xor", "self",
+];
+
+fn ms_guard_function(name: &str, arity: usize) -> bool {
+    // "name/arity" entries name one arity; others ("=/=" included) any.
+    MS_GUARD_FUNCTIONS.iter().any(|g| match g.rsplit_once('/').and_then(|(n, a)| Some((n, a.parse::<usize>().ok()?))) {
+        Some((n, a)) if !n.is_empty() => n == name && a == arity,
+        _ => *g == name,
+    })
+}
+
+/// The `'$N'` variables a match head binds.
+fn pattern_vars(p: Term, out: &mut Vec<usize>) {
+    let mut stack = alloc::vec![p];
+    while let Some(t) = stack.pop() {
+        if let Some(i) = var_index(t) {
+            out.push(i);
+        } else if let Some((h, tl)) = terms::cons_parts(t) {
+            stack.push(h);
+            stack.push(tl);
+        } else if let Some(el) = terms::tuple_elems(t) {
+            stack.extend_from_slice(el);
+        } else if crate::map::is_map(t) {
+            stack.extend(crate::map::iter(t).map(|(_, v)| v));
+        }
+    }
+}
+
+/// A guard or body expression ERTS's match spec compiler accepts: variables the head binds,
+/// `'$_'`, `'$$'`, constants, lists and `{{...}}` tuples of valid expressions, `{const, X}`,
+/// and calls of guard functions (`{F, Args...}` with F a BIF of erlang, or andalso, orelse,
+/// self).
+fn valid_expr(e: Term, head_vars: &[usize]) -> bool {
+    // A work list, not recursion: a match spec's depth is guest data.
+    let mut work = alloc::vec![e];
+    while let Some(e) = work.pop() {
+        if e.is_atom() {
+            if var_index(e).is_some_and(|i| !head_vars.contains(&i)) {
+                return false;
+            }
+            continue;
+        }
+        if let Some((h, t)) = terms::cons_parts(e) {
+            work.push(h);
+            work.push(t);
+            continue;
+        }
+        let Some(el) = terms::tuple_elems(e) else { continue };
+        if el.is_empty() {
+            continue;
+        }
+        if el.len() == 1 {
+            // {{...}} builds a tuple; {F} calls F/0.
+            if let Some(inner) = terms::tuple_elems(el[0]) {
+                work.extend_from_slice(inner);
+                continue;
+            }
+        }
+        let f = el[0];
+        if !f.is_atom() {
+            return false;
+        }
+        let args = &el[1..];
+        let name = atom::name(f);
+        let known = match name {
+            "const" if args.len() == 1 => continue,
+            "const" => false,
+            "andalso" | "orelse" => !args.is_empty(),
+            "self" => args.is_empty(),
+            _ => ms_guard_function(name, args.len()) && super::lookup(am::ERLANG, f, args.len() as u32).is_some(),
+        };
+        if !known {
+            return false;
+        }
+        work.extend_from_slice(args);
+    }
+    true
 }
 
 /// `'$N'` → N.
