@@ -136,25 +136,40 @@ struct Slot {
 pub const WRITE_PARTS: usize = 64;
 
 /// One part of a hash table: keys in a hash index over slots kept in insertion order.
+///
+/// While the table is fixed (safe_fixtable), a deleted key keeps its slot with no objects (a
+/// pseudo-deleted slot, as ERTS keeps deleted objects of a fixed table), so `next` of it
+/// goes on from where it was; lookups and traversals skip such slots, and they go when the
+/// table is no longer fixed ([`HashPart::purge`]).
 struct HashPart {
     slots: Vec<Option<Slot>>,
     index: HashMap<HKey, usize, PassBuild>,
+    /// Slots holding objects.
     live: usize,
+    /// Pseudo-deleted slots.
+    kept: usize,
 }
 
 impl HashPart {
     fn new() -> HashPart {
-        HashPart { slots: Vec::new(), index: HashMap::with_hasher(PassBuild), live: 0 }
+        HashPart { slots: Vec::new(), index: HashMap::with_hasher(PassBuild), live: 0, kept: 0 }
     }
 
     fn get(&self, hk: &HKey) -> Option<&Slot> {
-        self.index.get(hk).and_then(|&i| self.slots[i].as_ref())
+        self.index.get(hk).and_then(|&i| self.slots[i].as_ref()).filter(|s| !s.objs.is_empty())
     }
 
     /// Inserts a copy of `obj` under `key`; returns how many objects were added.
     fn insert(&mut self, kind: Kind, hk: HKey, obj: Term) -> usize {
         if let Some(&i) = self.index.get(&hk) {
             let slot = self.slots[i].as_mut().expect("indexed slot");
+            if slot.objs.is_empty() {
+                // A pseudo-deleted key comes back.
+                slot.objs.push(Stored::new(obj));
+                self.kept -= 1;
+                self.live += 1;
+                return 1;
+            }
             return match kind {
                 Kind::Set | Kind::OrderedSet => {
                     slot.objs[0] = Stored::new(obj);
@@ -182,44 +197,83 @@ impl HashPart {
         1
     }
 
-    fn delete_key(&mut self, hk: &HKey) -> usize {
-        match self.index.remove(hk) {
-            Some(i) => {
-                let n = self.slots[i].take().map_or(0, |s| s.objs.len());
-                self.live -= 1;
-                self.maybe_compact();
-                n
+    /// Empties slot `i`: pseudo-deleted when `fixed`, else gone.
+    fn empty_slot(&mut self, i: usize, fixed: bool) {
+        self.live -= 1;
+        if fixed {
+            if let Some(s) = self.slots[i].as_mut() {
+                s.objs.clear();
             }
-            None => 0,
+            self.kept += 1;
+        } else if let Some(s) = self.slots[i].take() {
+            self.index.remove(&Table::hkey(s.key.term));
+            self.maybe_compact();
         }
     }
 
-    fn delete_object(&mut self, hk: &HKey, obj: Term) -> usize {
+    fn delete_key(&mut self, hk: &HKey, fixed: bool) -> usize {
+        let Some(&i) = self.index.get(hk) else { return 0 };
+        let n = self.slots[i].as_ref().map_or(0, |s| s.objs.len());
+        if n > 0 {
+            self.empty_slot(i, fixed);
+        }
+        n
+    }
+
+    fn delete_object(&mut self, hk: &HKey, obj: Term, fixed: bool) -> usize {
         let Some(i) = self.index.get(hk).copied() else { return 0 };
         let slot = self.slots[i].as_mut().expect("indexed slot");
         let before = slot.objs.len();
         slot.objs.retain(|o| !compare::eq_exact(o.term, obj));
         let n = before - slot.objs.len();
-        if slot.objs.is_empty() {
-            self.slots[i] = None;
-            self.index.remove(hk);
-            self.live -= 1;
-            self.maybe_compact();
+        if n > 0 && slot.objs.is_empty() {
+            self.empty_slot(i, fixed);
         }
         n
     }
 
+    /// Every object gone (delete_all_objects): pseudo-deleted when `fixed`.
+    fn clear(&mut self, fixed: bool) {
+        if !fixed {
+            *self = HashPart::new();
+            return;
+        }
+        for s in self.slots.iter_mut().flatten() {
+            if !s.objs.is_empty() {
+                s.objs.clear();
+                self.kept += 1;
+            }
+        }
+        self.live = 0;
+    }
+
+    /// The table is no longer fixed: pseudo-deleted slots go.
+    fn purge(&mut self) {
+        if self.kept == 0 {
+            return;
+        }
+        for i in 0..self.slots.len() {
+            if self.slots[i].as_ref().is_some_and(|s| s.objs.is_empty()) {
+                let s = self.slots[i].take().expect("checked");
+                self.index.remove(&Table::hkey(s.key.term));
+            }
+        }
+        self.kept = 0;
+        self.maybe_compact();
+    }
+
     fn replace(&mut self, hk: &HKey, obj: Term) {
         if let Some(&i) = self.index.get(hk) {
-            if let Some(s) = self.slots[i].as_mut() {
+            if let Some(s) = self.slots[i].as_mut().filter(|s| !s.objs.is_empty()) {
                 s.objs[0] = Stored::new(obj);
             }
         }
     }
 
-    /// Drops emptied slots once they are the majority (renumbering the index).
+    /// Drops emptied slots once they are the majority (renumbering the index); never while
+    /// slots are pseudo-deleted (positions must stay).
     fn maybe_compact(&mut self) {
-        if self.slots.len() < 64 || self.live * 2 > self.slots.len() {
+        if self.kept > 0 || self.slots.len() < 64 || self.live * 2 > self.slots.len() {
             return;
         }
         self.slots.retain(|s| s.is_some());
@@ -231,8 +285,9 @@ impl HashPart {
         }
     }
 
+    /// The slots holding objects, in order.
     fn keys(&self) -> impl DoubleEndedIterator<Item = &Slot> {
-        self.slots.iter().flatten()
+        self.slots.iter().flatten().filter(|s| !s.objs.is_empty())
     }
 }
 
@@ -286,6 +341,8 @@ pub struct Frozen<'a> {
 pub struct KeyLock<'a> {
     /// The key it was taken for, and its hash.
     hk: (Term, u32),
+    /// The table is fixed (deleted keys stay pseudo-deleted).
+    fixed: bool,
     count: &'a AtomicUsize,
     kind: Kind,
     keypos: usize,
@@ -396,7 +453,8 @@ impl Table {
             Store::Hashed(parts) => {
                 let hk = Self::hkey(key);
                 let i = Self::part_of(parts, &hk);
-                Some(KeyLock { hk: (key, hk.hash), count: &self.count, kind: self.kind, keypos: self.keypos, inner: KeyInner::Part(parts[i].write()) })
+                let fixed = !self.fixations.is_empty();
+                Some(KeyLock { hk: (key, hk.hash), fixed, count: &self.count, kind: self.kind, keypos: self.keypos, inner: KeyInner::Part(parts[i].write()) })
             }
             Store::Ordered(_) => None,
         }
@@ -405,6 +463,7 @@ impl Table {
     /// The part holding `key`, the table's lock being held for writing.
     pub fn lock_key_mut(&mut self, key: Term) -> KeyLock<'_> {
         let hk = Self::hkey(key);
+        let fixed = !self.fixations.is_empty();
         let inner = match &mut self.store {
             Store::Hashed(parts) => {
                 let i = Self::part_of(parts, &hk);
@@ -412,7 +471,7 @@ impl Table {
             }
             Store::Ordered(m) => KeyInner::Tree(m),
         };
-        KeyLock { hk: (key, hk.hash), count: &self.count, kind: self.kind, keypos: self.keypos, inner }
+        KeyLock { hk: (key, hk.hash), fixed, count: &self.count, kind: self.kind, keypos: self.keypos, inner }
     }
 
     /// Inserts (a copy of) `obj`, which must be a tuple with the key position.
@@ -466,6 +525,7 @@ impl Table {
     /// Removes the objects `=:=` to `obj`; returns how many.
     pub fn delete_object(&mut self, obj: Term) -> usize {
         let key = self.key_of(obj);
+        let fixed = !self.fixations.is_empty();
         let n = match &mut self.store {
             Store::Ordered(m) => {
                 let probe = OKey(Stored { term: key, _frag: None });
@@ -480,7 +540,7 @@ impl Table {
             Store::Hashed(parts) => {
                 let hk = Self::hkey(key);
                 let i = Self::part_of(parts, &hk);
-                parts[i].get_mut().delete_object(&hk, obj)
+                parts[i].get_mut().delete_object(&hk, obj, fixed)
             }
         };
         self.add_count(0, n);
@@ -489,6 +549,14 @@ impl Table {
 
     pub fn clear(&mut self) -> usize {
         let n = self.size();
+        if let (Store::Hashed(parts), false) = (&mut self.store, self.fixations.is_empty()) {
+            // A fixed table's objects are pseudo-deleted: `next` still finds their keys.
+            for p in parts.iter_mut() {
+                p.get_mut().clear(true);
+            }
+            self.count.store(0, AtOrd::Relaxed);
+            return n;
+        }
         self.store = match self.kind {
             Kind::OrderedSet => Store::Ordered(BTreeMap::new()),
             _ => {
@@ -600,7 +668,7 @@ impl Table {
                 let here = {
                     let p = parts[pi].read();
                     let &i = p.index.get(&hk).ok_or(())?;
-                    p.slots[i + 1..].iter().flatten().next().map(|s| s.key.term)
+                    p.slots[i + 1..].iter().flatten().find(|s| !s.objs.is_empty()).map(|s| s.key.term)
                 };
                 Ok(here.or_else(|| parts[pi + 1..].iter().find_map(|p| p.read().keys().next().map(|s| s.key.term))))
             }
@@ -620,7 +688,7 @@ impl Table {
                 let here = {
                     let p = parts[pi].read();
                     let &i = p.index.get(&hk).ok_or(())?;
-                    p.slots[..i].iter().flatten().next_back().map(|s| s.key.term)
+                    p.slots[..i].iter().flatten().rfind(|s| !s.objs.is_empty()).map(|s| s.key.term)
                 };
                 Ok(here.or_else(|| parts[..pi].iter().rev().find_map(|p| p.read().keys().next_back().map(|s| s.key.term))))
             }
@@ -630,6 +698,23 @@ impl Table {
     /// Replaces the single object with key `key` (set and ordered_set only).
     pub fn replace(&mut self, key: Term, obj: Term) {
         self.lock_key_mut(key).replace(key, obj);
+    }
+
+    /// The last fixation went: pseudo-deleted keys go.
+    pub fn unfixed(&mut self) {
+        if let Store::Hashed(parts) = &mut self.store {
+            for p in parts.iter_mut() {
+                p.get_mut().purge();
+            }
+        }
+    }
+
+    /// Pseudo-deleted keys (ets:info(T, stats)'s kept objects).
+    pub fn kept(&self) -> usize {
+        match &self.store {
+            Store::Hashed(parts) => parts.iter().map(|p| p.read().kept).sum(),
+            Store::Ordered(_) => 0,
+        }
     }
 
     /// Memory in words (ets:info(T, memory)), counted as ERTS counts it: the table
@@ -738,9 +823,9 @@ impl KeyLock<'_> {
 
     /// Removes every object with `key`; returns how many.
     pub fn delete_key(&mut self, key: Term) -> usize {
-        let hk = self.hkey(key);
+        let (hk, fixed) = (self.hkey(key), self.fixed);
         let n = match &mut self.inner {
-            KeyInner::Part(part) => part.delete_key(&hk),
+            KeyInner::Part(part) => part.delete_key(&hk, fixed),
             KeyInner::Tree(m) => usize::from(m.remove(&OKey(Stored { term: key, _frag: None })).is_some()),
         };
         self.add_count(0, n);

@@ -1087,7 +1087,8 @@ fn info_item(ctx: &mut Ctx, t: &Table, item: &str) -> Option<Term> {
             let avg = terms::float(ctx.heap(), if n == 0 { 0.0 } else { n as f64 / buckets as f64 });
             let zero = terms::float(ctx.heap(), 0.0);
             let max = Term::small(n.div_ceil(buckets) as i64);
-            let elems = [Term::small(buckets as i64), avg, zero, zero, Term::small(0), max, Term::small(0), Term::small(1)];
+            let kept = Term::small(t.kept() as i64);
+            let elems = [Term::small(buckets as i64), avg, zero, zero, Term::small(0), max, kept, Term::small(1)];
             terms::tuple(ctx.heap(), &elems)
         }
         _ => return None,
@@ -1238,6 +1239,9 @@ fn safe_fixtable_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
     }
     let fixed = !t.fixations.is_empty();
+    if was_fixed && !fixed {
+        t.unfixed();
+    }
     if fixed != was_fixed {
         let n = &ctx.vm.ets.fixed_tables;
         if fixed {
@@ -1296,6 +1300,7 @@ pub fn owner_exited(vm: &crate::vm::Vm, pid: Term) {
             if let Some(i) = t.fixations.iter().position(|f| f.0 == pid) {
                 t.fixations.remove(i);
                 if t.fixations.is_empty() {
+                    t.unfixed();
                     vm.ets.fixed_tables.fetch_sub(1, core::sync::atomic::Ordering::Relaxed);
                 }
             }
