@@ -1075,6 +1075,7 @@ fn info_item(ctx: &mut Ctx, t: &Table, item: &str) -> Option<Term> {
         "write_concurrency" => atom::bool_atom(t.write_concurrency),
         "decentralized_counters" => atom::bool_atom(t.decentralized_counters),
         "fixed" => atom::bool_atom(!t.fixations.is_empty()),
+        "binary" => refc_binaries(ctx, t),
         "safe_fixed" => fix_info(ctx, t, false),
         "safe_fixed_monotonic_time" => fix_info(ctx, t, true),
         // ERTS's hash statistics tuple, {Buckets, AvgChain, StdDev, ExpectedStdDev, MinChain,
@@ -1251,6 +1252,44 @@ fn safe_fixtable_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
     }
     Ok(am::TRUE)
+}
+
+/// `ets:info(T, binary)`: `{Address, Size, RefCount}` of each reference to an off-heap
+/// binary from the table's objects, in table order.
+fn refc_binaries(ctx: &mut Ctx, t: &Table) -> Term {
+    use beamos_gc::term::{header_tag, header_tag_of};
+    let mut found = Vec::new();
+    for o in t.objects() {
+        let mut stack = alloc::vec![o];
+        while let Some(x) = stack.pop() {
+            if let Some((h, tl)) = terms::cons_parts(x) {
+                stack.push(tl);
+                stack.push(h);
+            } else if x.is_boxed() {
+                // SAFETY: a stored object's boxed terms point at live objects.
+                let hdr = unsafe { *x.ptr() };
+                if hdr != 0 && header_tag_of(hdr) == header_tag::REFC_BIN {
+                    // SAFETY: a REFC_BIN object points at live BinData.
+                    let d = unsafe { &*beamos_gc::bin::refc_bin_data(x.ptr()) };
+                    found.push((d as *const _ as usize, d.len(), d.ref_count()));
+                    continue;
+                }
+                let (_, first, n) = beamos_gc::object_layout(hdr);
+                for k in (first..first + n).rev() {
+                    // SAFETY: term slots of a live object.
+                    stack.push(Term::from_raw(unsafe { *x.ptr().add(k) }));
+                }
+            }
+        }
+    }
+    let items: Vec<Term> = found
+        .into_iter()
+        .map(|(a, size, n)| {
+            let a = terms::int(ctx.heap(), a as i64);
+            terms::tuple(ctx.heap(), &[a, Term::small(size as i64), Term::small(n as i64)])
+        })
+        .collect();
+    terms::list(ctx.heap(), &items)
 }
 
 /// `ets:info(T, safe_fixed | safe_fixed_monotonic_time)`: false, or when and by whom.
