@@ -17,6 +17,13 @@ main() ->
     io:format("~p~n", [lists:sort(lists:append(Chunks))]),
     io:format("~p ~p~n", [ets:select('$end_of_table'), catch element(1, element(2, catch ets:select(bogus)))]),
     io:format("~p~n", [catch element(1, element(2, catch ets:select(n, [{'_', [], [true]}], 0)))]),
+    %% Stepping from absent keys: an ordered_set steps from any key but the end marker.
+    [begin
+         S = ets:new(s, [Ty]),
+         ets:insert(S, [{a, 1}, {c, 2}, {1, 3}]),
+         io:format("~p: ~p~n", [Ty, [case catch ets:F(S, K) of {'EXIT', {R, _}} -> R; V -> V end
+                                    || F <- [next, prev], K <- [b, zzz, 0, '$end_of_table', a]]])
+     end || Ty <- [ordered_set, set]],
     erlang:halt().
 
 run(Type) ->

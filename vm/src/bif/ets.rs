@@ -409,14 +409,26 @@ fn next_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
     let _frozen = t.freeze();
+    if end_key_absent(&t, a[1]) {
+        return super::badarg_r();
+    }
     let k = t.next(a[1]).map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
+}
+
+/// An ordered_set steps from any key, present or not, except `'$end_of_table'` when it is
+/// not a key (badarg, as ERTS: the end marker is no place to step from).
+fn end_key_absent(t: &Table, key: Term) -> bool {
+    t.kind == Kind::OrderedSet && key == end_of_table() && !t.member(key)
 }
 
 fn prev_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let tr = open(ctx, a[0], Op::Read)?;
     let t = tr.read();
     let _frozen = t.freeze();
+    if end_key_absent(&t, a[1]) {
+        return super::badarg_r();
+    }
     let k = if t.kind == Kind::OrderedSet { t.prev(a[1]) } else { t.next(a[1]) }.map_err(|()| super::badarg())?;
     Ok(key_or_end(ctx, k))
 }
