@@ -867,10 +867,10 @@ fn select_reverse_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     Ok(terms::list(ctx.heap(), &r))
 }
 
-/// The marker of our select continuations: `{Marker, Tid, Limit, Rest}`, the results not
-/// yet returned (found when the select began: an unfixed table's later writes may or may
-/// not show in a continued select on ERTS too).
-const CONT: &str = "$ets_select_continuation";
+/// Our select continuations: `{Tid, Limit, 0, MsRef, Rest, 0}`, Rest the results not yet
+/// returned (found when the select began: an unfixed table's later writes may or may not show
+/// in a continued select on ERTS too). The shape is ERTS's hash-table continuation's, so
+/// ets:repair_continuation/2 takes it (it replaces MsRef, which we do not use).
 
 /// `select/3` (and match/3, match_object/3, select_reverse/3): the first `limit` results,
 /// and a continuation for the rest (`'$end_of_table'` when there is none).
@@ -896,7 +896,8 @@ fn chunk(ctx: &mut Ctx, id: u64, r: &[Term], limit: Term) -> BifResult {
     } else {
         let rest = terms::list(ctx.heap(), &r[n..]);
         let tid = tid_term(ctx, id);
-        terms::tuple(ctx.heap(), &[atom::atom(CONT), tid, limit, rest])
+        let zero = Term::small(0);
+        terms::tuple(ctx.heap(), &[tid, limit, zero, Term::NIL, rest, zero])
     };
     Ok(terms::tuple(ctx.heap(), &[first, cont]))
 }
@@ -918,7 +919,9 @@ fn select_1(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         return Ok(end_of_table());
     }
     match terms::tuple_elems(a[0]) {
-        Some(&[m, tid, limit, rest]) if m == atom::atom(CONT) && limit.as_small().is_some_and(|l| l > 0) => {
+        Some(&[tid, limit, z1, _ms, rest, z2])
+            if limit.as_small().is_some_and(|l| l > 0) && z1 == Term::small(0) && z2 == Term::small(0) =>
+        {
             let id = terms::tagged_ref_number(tid, TID_TAG).ok_or(super::badarg())?;
             ctx.vm.ets.by_id(id).ok_or(super::badarg())?;
             let r = terms::list_to_vec(rest).ok_or(super::badarg())?;
