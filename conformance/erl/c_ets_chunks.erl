@@ -18,10 +18,10 @@ main() ->
     io:format("~p ~p~n", [ets:select('$end_of_table'), catch element(1, element(2, catch ets:select(bogus)))]),
     io:format("~p~n", [catch element(1, element(2, catch ets:select(n, [{'_', [], [true]}], 0)))]),
     %% A continuation survives the external format and ets:repair_continuation/2.
-    R = ets:new(r, [set]),
-    ets:insert(R, [{I} || I <- lists:seq(1, 10)]),
+    RT = ets:new(r, [set]),
+    ets:insert(RT, [{I} || I <- lists:seq(1, 10)]),
     RMS = [{{'$1'}, [], ['$1']}],
-    {R1, RC} = ets:select(R, RMS, 3),
+    {R1, RC} = ets:select(RT, RMS, 3),
     RC2 = ets:repair_continuation(binary_to_term(term_to_binary(RC)), RMS),
     RRest = walk(ets:select(RC2), fun ets:select/1),
     io:format("repaired: ~p~n", [lists:sort(R1 ++ lists:append(RRest))]),
