@@ -1007,6 +1007,10 @@ fn select_replace_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let ms = parse_ms(a[1]).ok_or(super::badarg())?;
     let tr = open(ctx, a[0], Op::Write)?;
     let mut t = tr.write();
+    // As ERTS: bags are not supported, and every clause must keep the key by construction.
+    if matches!(t.kind, Kind::Bag | Kind::DuplicateBag) || !ms_keeps_key(&ms, t.keypos) {
+        return super::badarg_r();
+    }
     let objs = t.objects();
     let mut n = 0;
     for o in objs {
@@ -1022,6 +1026,67 @@ fn select_replace_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
         }
     }
     Ok(Term::small(n))
+}
+
+/// Whether every clause of `ms` is guaranteed to keep the key of what it matches: its single
+/// body expression is `'$_'`, or builds a tuple whose key element is the head's key again
+/// (the same variable, the same constant, or a construction of the same shape), as ERTS's
+/// `db_match_keeps_key` requires of select_replace.
+fn ms_keeps_key(ms: &Ms, keypos: usize) -> bool {
+    ms.clauses.iter().all(|(head, _, body)| {
+        let &[b] = body.as_slice() else { return false };
+        if b == atom::atom("$_") {
+            return true;
+        }
+        let Some(&h) = terms::tuple_elems(*head).and_then(|e| e.get(keypos - 1)) else { return false };
+        let Some(&[built]) = terms::tuple_elems(b) else { return false };
+        let Some(&bk) = terms::tuple_elems(built).and_then(|e| e.get(keypos - 1)) else { return false };
+        keeps(bk, h)
+    })
+}
+
+/// Body expression `b` rebuilds head pattern `h` (see [`ms_keeps_key`]).
+fn keeps(b: Term, h: Term) -> bool {
+    let mut work = alloc::vec![(b, h)];
+    while let Some((b, h)) = work.pop() {
+        if var_index(h).is_some() {
+            if b != h {
+                return false;
+            }
+            continue;
+        }
+        if is_wild(h) {
+            return false;
+        }
+        if let Some(&[c, x]) = terms::tuple_elems(b) {
+            if c == atom::atom("const") {
+                let mut vars = Vec::new();
+                pattern_vars(h, &mut vars);
+                if !vars.is_empty() || !compare::eq_exact(x, h) {
+                    return false;
+                }
+                continue;
+            }
+        }
+        if let Some(hs) = terms::tuple_elems(h) {
+            let Some(&[built]) = terms::tuple_elems(b) else { return false };
+            let Some(bs) = terms::tuple_elems(built) else { return false };
+            if bs.len() != hs.len() {
+                return false;
+            }
+            work.extend(bs.iter().copied().zip(hs.iter().copied()));
+            continue;
+        }
+        if let (Some((bh, bt)), Some((hh, ht))) = (terms::cons_parts(b), terms::cons_parts(h)) {
+            work.push((bh, hh));
+            work.push((bt, ht));
+            continue;
+        }
+        if !compare::eq_exact(b, h) {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_compiled_ms_1(_ctx: &mut Ctx, a: &[Term]) -> BifResult {
