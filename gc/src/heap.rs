@@ -271,6 +271,23 @@ impl Heap {
         self.mso.push(obj);
     }
 
+    /// The refc binaries this heap refers to, newest first (young generation, then old):
+    /// each as (address of its data, size in bytes, reference count), as
+    /// `process_info(P, binary)` reports them.
+    pub fn refc_binaries(&self) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        for &obj in self.mso.iter().rev().chain(self.old_mso.iter().rev()) {
+            // SAFETY: listed objects are live off-heap objects of this heap.
+            let h = unsafe { *obj };
+            if crate::term::header_tag_of(h) == crate::term::header_tag::REFC_BIN {
+                // SAFETY: a REFC_BIN object points at live BinData.
+                let d = unsafe { &*crate::bin::refc_bin_data(obj) };
+                out.push((d as *const _ as usize, d.len(), d.ref_count()));
+            }
+        }
+        out
+    }
+
     /// Words in use: young block, fragments and old heap.
     pub fn used_words(&self) -> usize {
         self.top + self.fragment_words + self.old_top

@@ -79,6 +79,8 @@ struct View<'a> {
     fullsweep_after: u32,
     max_heap_size: crate::bif::system_flag::MaxHeapSize,
     off_heap_msgq: bool,
+    /// (data address, size, reference count) of each refc binary the heap refers to.
+    binaries: Vec<(usize, usize, usize)>,
     /// Terms of another process must be copied; the caller's own are used as they are.
     copy: bool,
     /// Suspended by erlang:suspend_process/1,2.
@@ -124,6 +126,7 @@ impl<'a> View<'a> {
             fullsweep_after: h.settings.fullsweep_after,
             max_heap_size: p.max_heap_size,
             off_heap_msgq: p.off_heap_msgq,
+            binaries: h.refc_binaries(),
             copy,
             suspended: p.shared.suspended.load(core::sync::atomic::Ordering::Acquire) > 0,
         }
@@ -284,7 +287,18 @@ fn item(vm: &Vm, v: &View, h: &mut Heap, caller_ip: *const Instr, item: Term) ->
             let ts: Vec<Term> = items.iter().map(|&(k, x)| terms::tuple(h, &[k, x])).collect();
             terms::list(h, &ts)
         }
-        "suspending" | "binary" | "sequential_trace_token" => Term::NIL,
+        "binary" => {
+            let items: Vec<Term> = v
+                .binaries
+                .iter()
+                .map(|&(a, size, n)| {
+                    let a = terms::int(h, a as i64);
+                    terms::tuple(h, &[a, Term::small(size as i64), Term::small(n as i64)])
+                })
+                .collect();
+            terms::list(h, &items)
+        }
+        "suspending" | "sequential_trace_token" => Term::NIL,
         "message_queue_data" => atom::atom(if v.off_heap_msgq { "off_heap" } else { "on_heap" }),
         "min_heap_size" => Term::small(v.min_heap_size as i64),
         "min_bin_vheap_size" => Term::small(v.min_bin_vheap_size as i64),
