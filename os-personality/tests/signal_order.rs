@@ -5,6 +5,8 @@
 //! and the seeds must between them produce different interleavings (else the test explores
 //! nothing).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -108,14 +110,6 @@ collect_relayed(V, Acc) ->
     end.
 "#;
 
-/// Compiles the module into a fresh directory; None when erlc is missing.
-fn compile() -> Option<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("beamos-sigorder-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    std::fs::write(dir.join("sigorder.erl"), ORDER).ok()?;
-    let ok = Command::new("erlc").arg("-o").arg(&dir).arg(dir.join("sigorder.erl")).status().ok()?.success();
-    ok.then_some(dir)
-}
 
 fn run(dir: &PathBuf, seed: Option<u64>) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_beamos"));
@@ -128,7 +122,7 @@ fn run(dir: &PathBuf, seed: Option<u64>) -> String {
 
 #[test]
 fn signal_order_holds_under_seeded_interleavings() {
-    let Some(dir) = compile() else {
+    let Some(dir) = common::compile("sigorder", ORDER) else {
         eprintln!("erlc not found: skipped");
         return;
     };

@@ -2,6 +2,8 @@
 //! same seed gives the same interleaving, other seeds others), and its clock is simulated
 //! (a one-minute sleep is a minute of simulated time, taken at once).
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -22,14 +24,6 @@ w(_, _, 0) -> ok;
 w(P, N, K) -> P ! {N, K}, erlang:yield(), w(P, N, K - 1).
 "#;
 
-/// Compiles the module into a fresh directory; None when erlc is missing.
-fn compile() -> Option<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("beamos-sim-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).ok()?;
-    std::fs::write(dir.join("race.erl"), RACE).ok()?;
-    let ok = Command::new("erlc").arg("-o").arg(&dir).arg(dir.join("race.erl")).status().ok()?.success();
-    ok.then_some(dir)
-}
 
 fn run(dir: &PathBuf, seed: &str) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_beamos"))
@@ -44,7 +38,7 @@ fn run(dir: &PathBuf, seed: &str) -> (bool, String) {
 
 #[test]
 fn a_seed_replays_its_interleaving() {
-    let Some(dir) = compile() else {
+    let Some(dir) = common::compile("race", RACE) else {
         eprintln!("erlc not found: skipped");
         return;
     };

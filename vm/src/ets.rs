@@ -429,15 +429,6 @@ impl Table {
         }
     }
 
-    fn add_count(&self, added: usize, removed: usize) {
-        if added > 0 {
-            self.count.fetch_add(added, AtOrd::Relaxed);
-        }
-        if removed > 0 {
-            self.count.fetch_sub(removed, AtOrd::Relaxed);
-        }
-    }
-
     /// Holds every part for reading (see [`Frozen`]).
     pub fn freeze(&self) -> Frozen<'_> {
         match &self.store {
@@ -543,7 +534,7 @@ impl Table {
                 parts[i].get_mut().delete_object(&hk, obj, fixed)
             }
         };
-        self.add_count(0, n);
+        add_count(&self.count, 0, n);
         n
     }
 
@@ -772,15 +763,6 @@ impl KeyLock<'_> {
         true
     }
 
-    fn add_count(&self, added: usize, removed: usize) {
-        if added > 0 {
-            self.count.fetch_add(added, AtOrd::Relaxed);
-        }
-        if removed > 0 {
-            self.count.fetch_sub(removed, AtOrd::Relaxed);
-        }
-    }
-
     /// The objects with `key` (valid while this lock is held).
     pub fn lookup(&self, key: Term) -> Vec<Term> {
         match &self.inner {
@@ -818,7 +800,7 @@ impl KeyLock<'_> {
                 (1, removed)
             }
         };
-        self.add_count(added, removed);
+        add_count(self.count, added, removed);
     }
 
     /// Removes every object with `key`; returns how many.
@@ -828,7 +810,7 @@ impl KeyLock<'_> {
             KeyInner::Part(part) => part.delete_key(&hk, fixed),
             KeyInner::Tree(m) => usize::from(m.remove(&OKey(Stored { term: key, _frag: None })).is_some()),
         };
-        self.add_count(0, n);
+        add_count(self.count, 0, n);
         n
     }
 
@@ -843,6 +825,16 @@ impl KeyLock<'_> {
                 }
             }
         }
+    }
+}
+
+/// Adds and removes objects from a table's count.
+fn add_count(count: &AtomicUsize, added: usize, removed: usize) {
+    if added > 0 {
+        count.fetch_add(added, AtOrd::Relaxed);
+    }
+    if removed > 0 {
+        count.fetch_sub(removed, AtOrd::Relaxed);
     }
 }
 

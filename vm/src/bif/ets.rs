@@ -839,7 +839,8 @@ fn run_ms(ctx: &mut Ctx, ms: &Ms, obj: Term) -> Option<Term> {
 }
 
 /// Runs a match spec over the table's objects; the results are copied into the caller's heap.
-fn select(ctx: &mut Ctx, tab: Term, ms: Term, reverse: bool) -> Result<Vec<Term>, Exc> {
+/// Also returns the table's id (for a continuation).
+fn select(ctx: &mut Ctx, tab: Term, ms: Term, reverse: bool) -> Result<(u64, Vec<Term>), Exc> {
     let ms = parse_ms(ms).ok_or(super::badarg())?;
     let tr = open(ctx, tab, Op::Read)?;
     let t = tr.read();
@@ -854,16 +855,16 @@ fn select(ctx: &mut Ctx, tab: Term, ms: Term, reverse: bool) -> Result<Vec<Term>
             out.push(terms::copy_into(ctx.heap(), r));
         }
     }
-    Ok(out)
+    Ok((t.id, out))
 }
 
 fn select_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let r = select(ctx, a[0], a[1], false)?;
+    let (_, r) = select(ctx, a[0], a[1], false)?;
     Ok(terms::list(ctx.heap(), &r))
 }
 
 fn select_reverse_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
-    let r = select(ctx, a[0], a[1], true)?;
+    let (_, r) = select(ctx, a[0], a[1], true)?;
     Ok(terms::list(ctx.heap(), &r))
 }
 
@@ -874,11 +875,10 @@ fn select_reverse_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
 
 /// `select/3` (and match/3, match_object/3, select_reverse/3): the first `limit` results,
 /// and a continuation for the rest (`'$end_of_table'` when there is none).
-fn chunked(ctx: &mut Ctx, tab: Term, r: Vec<Term>, limit: Term) -> BifResult {
+fn chunked(ctx: &mut Ctx, (id, r): (u64, Vec<Term>), limit: Term) -> BifResult {
     if !limit.as_small().is_some_and(|l| l > 0) {
         return super::badarg_r();
     }
-    let id = table(ctx, tab).ok_or(super::badarg())?.read().id;
     chunk(ctx, id, &r, limit)
 }
 
@@ -904,12 +904,12 @@ fn chunk(ctx: &mut Ctx, id: u64, r: &[Term], limit: Term) -> BifResult {
 
 fn select_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let r = select(ctx, a[0], a[1], false)?;
-    chunked(ctx, a[0], r, a[2])
+    chunked(ctx, r, a[2])
 }
 
 fn select_reverse_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let r = select(ctx, a[0], a[1], true)?;
-    chunked(ctx, a[0], r, a[2])
+    chunked(ctx, r, a[2])
 }
 
 /// `select/1` (and match/1, match_object/1, select_reverse/1): the next chunk; badarg once
@@ -956,7 +956,7 @@ fn match_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let body = dollar_dollar(ctx);
     let ms = match_ms(ctx, a[1], body);
     let r = select(ctx, a[0], ms, false)?;
-    chunked(ctx, a[0], r, a[2])
+    chunked(ctx, r, a[2])
 }
 
 fn match_object_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
@@ -969,7 +969,7 @@ fn match_object_3(ctx: &mut Ctx, a: &[Term]) -> BifResult {
     let body = dollar_underscore(ctx);
     let ms = match_ms(ctx, a[1], body);
     let r = select(ctx, a[0], ms, false)?;
-    chunked(ctx, a[0], r, a[2])
+    chunked(ctx, r, a[2])
 }
 
 fn select_count_2(ctx: &mut Ctx, a: &[Term]) -> BifResult {
